@@ -1,0 +1,134 @@
+//! Problems found in a spec, each tied to the place in the spec it concerns.
+//!
+//! Every stage reports through [`Diagnostics`] instead of failing on the first
+//! problem, so a maintainer sees all of them in one run.
+
+use std::fmt;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation goes on with a conservative fallback.
+    Warning,
+    /// Generation stops; nothing is written.
+    Error,
+}
+
+/// One problem at one place in a spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Whether generation can go on.
+    pub severity: Severity,
+    /// JSON pointer into the spec (`/paths/~1usage/get`); empty for the whole document.
+    pub pointer: String,
+    /// 1-based line in the spec file, where known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `pointer`.
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            line: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A warning at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(pointer, message)
+        }
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Renders the diagnostic for a terminal, naming the spec file.
+    pub fn render(&self, file: &str) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut place = file.to_string();
+        if let Some(line) = self.line {
+            place.push_str(&format!(":{line}"));
+        }
+        let pointer = if self.pointer.is_empty() { "(document)" } else { &self.pointer };
+        let mut out = format!("{level}: {}\n  --> {place} at {pointer}", self.message);
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("\n  = hint: {hint}"));
+        }
+        out
+    }
+}
+
+/// All the problems of one run, in the order they were found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
+pub struct Diagnostics {
+    /// Name of the spec file, for rendering.
+    pub file: String,
+    /// The problems.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty list for the spec called `file`.
+    pub fn new(file: impl Into<String>) -> Self {
+        Diagnostics { file: file.into(), items: Vec::new() }
+    }
+
+    /// Records a problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// True when any problem stops generation.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The warnings only.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{}", d.render(&self.file))?;
+        }
+        let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = self.items.len() - errors;
+        write!(f, "{errors} error(s), {warnings} warning(s) in {}", self.file)
+    }
+}
+
+/// Escapes one JSON pointer token (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins tokens into a JSON pointer.
+pub fn pointer<I, S>(tokens: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    tokens.into_iter().map(|t| format!("/{}", escape_token(t.as_ref()))).collect()
+}

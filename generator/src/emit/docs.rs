@@ -1,0 +1,133 @@
+//! Spec text to rustdoc: the spec's Markdown, made safe for `cargo doc -D
+//! warnings` (no doctested code fences, no bare URLs, no stray `[links]` or
+//! HTML tags).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for `text`, one per line. Text from the spec must
+/// pass through [`clean`] first; the generator's own text may link items.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Joins paragraphs of spec text, cleaned, skipping empty ones.
+pub fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Makes Markdown from the spec safe for rustdoc.
+pub fn clean(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if let Some(lang) = trimmed.strip_prefix("```") {
+            if in_fence {
+                in_fence = false;
+                out.push("```".to_string());
+            } else {
+                in_fence = true;
+                // Spec examples are not Rust; rustdoc would compile them.
+                let lang = if lang.trim().is_empty() || lang.trim() == "rust" { "text" } else { lang.trim() };
+                out.push(format!("```{lang}"));
+            }
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+        } else {
+            out.push(clean_line(line.trim_end()));
+        }
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    out.join("\n")
+}
+
+fn clean_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..].iter().collect();
+        if (rest.starts_with("http://") || rest.starts_with("https://")) && !preceded_by_link_syntax(&out) {
+            let end = rest.find(|ch: char| ch.is_whitespace()).unwrap_or(rest.len());
+            let mut url = &rest[..end];
+            // Trailing punctuation ends the sentence, not the URL.
+            while url.ends_with(['.', ',', ')', ';', ':']) {
+                url = &url[..url.len() - 1];
+            }
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            i += url.chars().count();
+            continue;
+        }
+        match c {
+            '[' if !is_markdown_link(&chars[i..]) => out.push_str("\\["),
+            ']' if chars.get(i + 1) != Some(&'(') => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn preceded_by_link_syntax(out: &str) -> bool {
+    out.ends_with('(') || out.ends_with('<')
+}
+
+/// `[text](target)` on one line.
+fn is_markdown_link(chars: &[char]) -> bool {
+    let mut depth = 0;
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return chars.get(i + 1) == Some(&'(');
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn makes_text_safe() {
+        assert_eq!(clean("see https://x.io/a."), "see <https://x.io/a>.");
+        assert_eq!(clean("[optional] and [a](https://b)"), "\\[optional\\] and [a](https://b)");
+        assert_eq!(clean("a <b> `<c>`"), "a &lt;b&gt; `<c>`");
+        assert_eq!(clean("```\nx\n```"), "```text\nx\n```");
+    }
+}

@@ -1,0 +1,384 @@
+//! One file per operation: its request builder, its error enum and, when it
+//! has several kinds of success, its success enum.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{clean, doc_attrs};
+use super::rust_type::Uses;
+use crate::ident::ident;
+use crate::ir::{Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
+
+/// Names the operation files use themselves; a model with one of these names
+/// is referred to through `types::` instead of being imported.
+const NAMES_IN_SCOPE: &[&str] = &["ApiResponse", "Client", "Error", "Method", "Request"];
+
+/// How a required argument is taken: strings and enums through `Into`, so
+/// `"text"` and `String` both work. The flag says whether `.into()` is needed.
+pub fn argument_type(ty: &TypeRef, api: &crate::ir::Api, uses: &mut Uses) -> (TokenStream, bool) {
+    let rust = uses.ty(ty);
+    if takes_into(ty, api) {
+        (quote!(impl Into<#rust>), true)
+    } else {
+        (rust, false)
+    }
+}
+
+fn takes_into(ty: &TypeRef, api: &crate::ir::Api) -> bool {
+    matches!(ty, TypeRef::String)
+        || matches!(ty, TypeRef::Named(n) if api.types.iter().any(|t| &t.rust_name == n && matches!(t.kind, crate::ir::TypeKind::Enum { .. })))
+}
+
+/// The success type of an operation.
+pub enum Success<'o> {
+    /// No documented body.
+    Empty,
+    /// One body type for every success.
+    One(&'o TypeRef),
+    /// Several: an enum named `{Op}Response`.
+    Several(Vec<&'o Response>),
+}
+
+pub fn success(op: &Operation) -> Success<'_> {
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| r.success).collect();
+    let first = successes.first().map(|r| r.body.as_ref().map(|b| &b.ty));
+    if successes.iter().all(|r| Some(r.body.as_ref().map(|b| &b.ty)) == first) {
+        match first.flatten() {
+            Some(ty) => Success::One(ty),
+            None => Success::Empty,
+        }
+    } else {
+        Success::Several(successes)
+    }
+}
+
+pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
+    let mut uses = Uses::qualifying(api, NAMES_IN_SCOPE);
+    let builder = ident(&op.type_name);
+    let error_enum = format_ident!("{}Error", op.type_name);
+    let method = format_ident!("{}", op.method.as_str());
+
+    // Builder fields: required ones set by `new`, optional ones by setters.
+    let mut fields = Vec::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let name = ident(&p.rust_name);
+        let ty = uses.ty(&p.ty);
+        if p.required {
+            fields.push(quote!(#name: #ty));
+            new_args.push(quote!(#name: #ty));
+            new_inits.push(quote!(#name));
+        } else {
+            fields.push(quote!(#name: Option<#ty>));
+            new_inits.push(quote!(#name: None));
+            let docs = doc_attrs(&param_doc(p));
+            let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+            let (arg, value) = if takes_into(&p.ty, api) {
+                (quote!(impl Into<#ty>), quote!(value.into()))
+            } else {
+                (ty.clone(), quote!(value))
+            };
+            setters.push(quote! {
+                #docs
+                #deprecated
+                pub fn #name(mut self, value: #arg) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = uses.ty(&body.ty);
+        if body.required {
+            fields.push(quote!(body: #ty));
+            new_args.push(quote!(body: #ty));
+            new_inits.push(quote!(body));
+        } else {
+            fields.push(quote!(body: Option<#ty>));
+            new_inits.push(quote!(body: None));
+            let docs = doc_attrs(&body.description.as_deref().map(clean).unwrap_or_else(|| "The request body.".into()));
+            setters.push(quote! {
+                #docs
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+
+    let path = path_code(op);
+    let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(param_code).collect();
+    let body_code = match &op.body {
+        Some(b) if b.required => {
+            let mt = &b.media_type;
+            quote!(request.json_body(#mt, &self.body)?;)
+        }
+        Some(b) => {
+            let mt = &b.media_type;
+            quote!(if let Some(body) = &self.body { request.json_body(#mt, body)?; })
+        }
+        None => quote!(),
+    };
+    let accept = accept_header(op);
+    let accept_code = match accept {
+        Some(a) => quote!(request.accept = Some(#a);),
+        None => quote!(),
+    };
+
+    // Success type and the match arms that decode each documented status.
+    let success = success(op);
+    let success_enum_name = format_ident!("{}Response", op.type_name);
+    let (ok_ty, success_enum) = match &success {
+        Success::Empty => (quote!(()), quote!()),
+        Success::One(ty) => (uses.ty(ty), quote!()),
+        Success::Several(responses) => {
+            let variants = responses.iter().map(|r| {
+                let v = ident(&r.variant_name);
+                let docs = doc_attrs(&response_doc(r));
+                match &r.body {
+                    Some(b) => {
+                        let t = uses.ty(&b.ty);
+                        quote!(#docs #v(#t),)
+                    }
+                    None => quote!(#docs #v,),
+                }
+            });
+            let docs = doc_attrs(&format!("Successful replies of [`Client::{}`], by status.", op.rust_name));
+            (
+                quote!(#success_enum_name),
+                quote! {
+                    #docs
+                    #[derive(Clone, Debug, PartialEq)]
+                    pub enum #success_enum_name { #(#variants)* }
+                },
+            )
+        }
+    };
+    let error_variants = op.responses.iter().filter(|r| !r.success).map(|r| {
+        let v = ident(&r.variant_name);
+        let docs = doc_attrs(&response_doc(r));
+        match &r.body {
+            Some(b) => {
+                let t = uses.ty(&b.ty);
+                quote!(#docs #v(#t),)
+            }
+            None => quote!(#docs #v,),
+        }
+    }).collect::<Vec<_>>();
+    let mut arms = Vec::new();
+    let mut has_catch_all = false;
+    for r in &op.responses {
+        let pattern = match r.status {
+            StatusMatch::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(#c)
+            }
+            StatusMatch::Range(d) => {
+                let lo = Literal::u16_unsuffixed(d as u16 * 100);
+                let hi = Literal::u16_unsuffixed(d as u16 * 100 + 99);
+                quote!(#lo..=#hi)
+            }
+            StatusMatch::Default => {
+                has_catch_all = true;
+                quote!(_)
+            }
+        };
+        let v = ident(&r.variant_name);
+        let handling = if r.success {
+            match (&success, &r.body) {
+                (Success::Several(_), Some(_)) => quote!(response.json().map(|r| r.map(#success_enum_name::#v))),
+                (Success::Several(_), None) => quote!(response.empty().map(|r| r.map(|()| #success_enum_name::#v))),
+                (_, Some(_)) => quote!(response.json()),
+                (_, None) => quote!(response.empty()),
+            }
+        } else {
+            match &r.body {
+                Some(_) => quote!(Err(response.api_error(#error_enum::#v))),
+                None => quote!(Err(response.api_error_empty(#error_enum::#v))),
+            }
+        };
+        arms.push(quote!(#pattern => #handling,));
+    }
+    if !has_catch_all {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+
+    let summary = clean(op.summary.as_deref().unwrap_or(&op.api_name));
+    let builder_doc = doc_attrs(&format!(
+        "Request builder for [`Client::{}`]: {summary}\n\nSet optional parameters with its methods, then call [`send`](Self::send).",
+        op.rust_name
+    ));
+    let error_doc = doc_attrs(&format!(
+        "Documented error replies of [`Client::{}`], one variant per status.",
+        op.rust_name
+    ));
+    let send_doc = doc_attrs(&format!("Sends `{} {}` and decodes the reply.", op.method.as_str(), op.path));
+    let module_doc = format!(" `{} {}`: {summary}", op.method.as_str(), op.path);
+
+    let named_imports = named_imports(&uses);
+    let std_imports = uses.std_imports();
+    quote! {
+        #![doc = #module_doc]
+        #std_imports
+        use reqwest::Method;
+        #named_imports
+        use crate::runtime::{self, ApiResponse, Error, Request};
+        use crate::Client;
+
+        #builder_doc
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields,)*
+        }
+
+        impl<'a> #builder<'a> {
+            pub(crate) fn new(client: &'a Client, #(#new_args),*) -> Self {
+                #builder { client, #(#new_inits),* }
+            }
+
+            #(#setters)*
+
+            #send_doc
+            pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
+                #path
+                let mut request = Request::new(Method::#method, path);
+                #accept_code
+                #(#params_code)*
+                #body_code
+                let response = runtime::send(self.client.config(), request).await?;
+                match response.status() {
+                    #(#arms)*
+                }
+            }
+        }
+
+        #success_enum
+
+        #error_doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #error_enum { #(#error_variants)* }
+    }
+}
+
+pub fn named_imports(uses: &Uses) -> TokenStream {
+    let (qualified, imported): (Vec<&String>, Vec<&String>) =
+        uses.named.iter().partition(|n| uses.qualify.contains(*n));
+    let mut out = TokenStream::new();
+    if !imported.is_empty() {
+        let names = imported.iter().map(|n| ident(n));
+        out.extend(quote!(use crate::types::{#(#names),*};));
+    }
+    if !qualified.is_empty() {
+        out.extend(quote!(use crate::types;));
+    }
+    out
+}
+
+/// Statements that build `path`, each parameter percent-encoded into its
+/// segment. Plain calls rather than `format!`, so the output formats well.
+fn path_code(op: &Operation) -> TokenStream {
+    let mut parts = op.path_parts.iter();
+    let first = match parts.next() {
+        Some(PathPart::Literal(text)) => quote!(let mut path = String::from(#text);),
+        Some(PathPart::Param(i)) => {
+            let value = segment(&op.params[*i]);
+            quote!(let mut path = String::from("/"); path.push_str(&#value);)
+        }
+        None => quote!(let path = String::new();),
+    };
+    let rest = parts.map(|part| match part {
+        PathPart::Literal(text) => quote!(path.push_str(#text);),
+        PathPart::Param(i) => {
+            let value = segment(&op.params[*i]);
+            quote!(path.push_str(&#value);)
+        }
+    });
+    let rest: Vec<_> = rest.collect();
+    if rest.is_empty() && !matches!(op.path_parts.first(), Some(PathPart::Param(_))) {
+        // Nothing is appended, so `path` need not be mutable.
+        let text = match op.path_parts.first() {
+            Some(PathPart::Literal(t)) => t.clone(),
+            _ => String::new(),
+        };
+        return quote!(let path = String::from(#text););
+    }
+    quote!(#first #(#rest)*)
+}
+
+fn segment(p: &Param) -> TokenStream {
+    let name = ident(&p.rust_name);
+    match &p.ty {
+        TypeRef::Array(_) => quote!(runtime::encode_segment(&runtime::join_simple(&self.#name))),
+        _ => quote!(runtime::encode_segment(&self.#name)),
+    }
+}
+
+fn param_code(p: &Param) -> TokenStream {
+    let name = ident(&p.rust_name);
+    let api = &p.api_name;
+    let is_array = matches!(p.ty, TypeRef::Array(_));
+    let write = |value: TokenStream| match p.location {
+        ParamLocation::Query if is_array => match p.style {
+            QueryStyle::FormExploded => quote!(request.query.push_each(#api, #value);),
+            QueryStyle::FormComma => quote!(request.query.push_joined(#api, #value, ",");),
+            QueryStyle::SpaceDelimited => quote!(request.query.push_joined(#api, #value, " ");),
+            QueryStyle::PipeDelimited => quote!(request.query.push_joined(#api, #value, "|");),
+        },
+        ParamLocation::Query => quote!(request.query.push(#api, #value);),
+        ParamLocation::Header if is_array => quote!(request.headers.push((#api, runtime::join_simple(#value)));),
+        ParamLocation::Header => quote!(request.headers.push((#api, runtime::ToParam::to_param(#value)));),
+        ParamLocation::Path => quote!(),
+    };
+    if p.required {
+        write(quote!(&self.#name))
+    } else {
+        let inner = write(quote!(value));
+        quote!(if let Some(value) = &self.#name { #inner })
+    }
+}
+
+/// Every media type the operation can answer with, successes first.
+pub fn accept_header(op: &Operation) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    let ordered = op.responses.iter().filter(|r| r.success).chain(op.responses.iter().filter(|r| !r.success));
+    for r in ordered {
+        if let Some(b) = &r.body {
+            if !types.contains(&b.media_type.as_str()) {
+                types.push(&b.media_type);
+            }
+        }
+    }
+    if types.is_empty() {
+        None
+    } else {
+        Some(types.join(", "))
+    }
+}
+
+pub fn param_doc(p: &Param) -> String {
+    let mut text = p.description.as_deref().map(clean).unwrap_or_else(|| format!("`{}`.", p.api_name));
+    if let Some(default) = &p.default {
+        text.push_str(&format!("\n\nThe server's default: `{default}`."));
+    }
+    text
+}
+
+fn response_doc(r: &Response) -> String {
+    let status = match r.status {
+        StatusMatch::Code(c) => format!("Status {c}"),
+        StatusMatch::Range(d) => format!("Any {d}xx status"),
+        StatusMatch::Default => "Any other status".to_string(),
+    };
+    let description = clean(&r.description);
+    if description.is_empty() {
+        format!("{status}.")
+    } else {
+        format!("{status}: {description}")
+    }
+}

@@ -1,0 +1,200 @@
+//! The `types` module: one struct, enum or alias per named type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{clean, doc_attrs, paragraphs};
+use super::rust_type::Uses;
+use crate::ident::ident;
+use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
+
+pub fn types_file(api: &Api) -> TokenStream {
+    let defaults = types_with_default(api);
+    let mut uses = Uses::default();
+    let mut items = TokenStream::new();
+    let mut has_enum = false;
+    for def in &api.types {
+        items.extend(match &def.kind {
+            TypeKind::Struct { fields } => struct_def(def, fields, defaults.contains(&def.rust_name), &mut uses),
+            TypeKind::Enum { variants } => {
+                has_enum = true;
+                enum_def(def, variants)
+            }
+            TypeKind::Alias(target) => {
+                let name = ident(&def.rust_name);
+                let docs = doc_attrs(&type_doc(def));
+                let target = uses.ty(target);
+                quote! { #docs pub type #name = #target; }
+            }
+        });
+    }
+    let std_imports = uses.std_imports();
+    let enum_imports = if has_enum {
+        quote! {
+            use std::fmt;
+            use serde::{Deserializer, Serializer};
+            use crate::runtime::ToParam;
+        }
+    } else {
+        quote!()
+    };
+    quote! {
+        //! Models: the request and response bodies and the enums they use.
+        #std_imports
+        #enum_imports
+        use serde::{Deserialize, Serialize};
+        #items
+    }
+}
+
+fn type_doc(def: &TypeDef) -> String {
+    let fallback = format!("`{}` in the spec.", def.api_name);
+    paragraphs([def.description.as_deref().or(Some(&fallback))])
+}
+
+fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let docs = doc_attrs(&type_doc(def));
+    let derive_default = if default { quote!(Default,) } else { quote!() };
+    let fields = fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let mut ty = uses.ty(&f.ty);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let optional = !f.required || f.nullable;
+        let mut attrs = TokenStream::new();
+        if f.rust_name.trim_start_matches("r#") != f.api_name {
+            let api = &f.api_name;
+            attrs.extend(quote!(#[serde(rename = #api)]));
+        }
+        if !f.required {
+            attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+        } else if f.nullable {
+            attrs.extend(quote!(#[serde(default)]));
+        }
+        if optional {
+            ty = quote!(Option<#ty>);
+        }
+        if f.deprecated {
+            attrs.extend(quote!(#[deprecated]));
+        }
+        let mut text = f.description.as_deref().map(clean).unwrap_or_else(|| format!("`{}`.", f.api_name));
+        if f.required && f.nullable {
+            text.push_str("\n\nRequired, but may be `null`.");
+        }
+        let docs = doc_attrs(&text);
+        quote! { #docs #attrs pub #fname: #ty, }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        pub struct #name { #(#fields)* }
+    }
+}
+
+fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let docs = doc_attrs(&format!(
+        "{}\n\nValues this client does not know decode into `Unknown` instead of failing.",
+        type_doc(def)
+    ));
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.api_name.as_str()).collect();
+    let variant_docs = values.iter().map(|v| doc_attrs(&format!("`{v}`")));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #idents, )*
+            /// A value this version of the client does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#idents => #values, )*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => #name::#idents, )*
+                    other => #name::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                #name::from(value.as_str())
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(#name::from)
+            }
+        }
+
+        impl ToParam for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+    }
+}
+
+/// Structs whose fields all have a default, so `Default` can be derived.
+fn types_with_default(api: &Api) -> BTreeSet<String> {
+    let by_name: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.rust_name.as_str(), t)).collect();
+    let mut result = BTreeSet::new();
+    // Iterate to a fixed point: a struct qualifies once all its field types do.
+    loop {
+        let before = result.len();
+        for def in &api.types {
+            if result.contains(&def.rust_name) {
+                continue;
+            }
+            let ok = match &def.kind {
+                TypeKind::Struct { fields } => fields
+                    .iter()
+                    .all(|f| !f.required || f.nullable || f.boxed || has_default(&f.ty, &by_name, &result)),
+                TypeKind::Alias(t) => has_default(t, &by_name, &result),
+                TypeKind::Enum { .. } => false,
+            };
+            if ok {
+                result.insert(def.rust_name.clone());
+            }
+        }
+        if result.len() == before {
+            return result;
+        }
+    }
+}
+
+fn has_default(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, known: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(n) => known.contains(n) && by_name.contains_key(n.as_str()),
+        _ => true,
+    }
+}

@@ -1,0 +1,143 @@
+//! Every Rust identifier the generator writes is made here: case conversion,
+//! keywords, leading digits, characters Rust does not allow, and collisions.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+/// Words that cannot be identifiers, even raw.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Keywords of Rust 2021 (strict and reserved).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// Names the generated `types` module uses itself (std prelude, serde,
+/// chrono), so a model may not take them.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "BTreeMap", "Box", "DateTime", "Deserialize", "Deserializer", "Err", "Map", "NaiveDate", "None", "Ok",
+    "Option", "Result", "Serialize", "Serializer", "Some", "String", "ToParam", "Utc", "Value", "Vec",
+];
+
+/// Replaces what cannot stand in an identifier, keeping word boundaries.
+fn sanitize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            // Non-ASCII letters become their code point, so distinct names stay distinct.
+            out.push_str(&format!("_u{:x}_", c as u32));
+        } else {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// A snake_case identifier for a field, parameter or method.
+pub fn snake(name: &str) -> String {
+    let mut s = sanitize(name).to_snake_case();
+    if s.is_empty() {
+        s = "value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("n{s}");
+    }
+    escape_keyword(s)
+}
+
+/// An UpperCamelCase identifier for a type or variant.
+pub fn camel(name: &str) -> String {
+    let mut s = sanitize(name).to_upper_camel_case();
+    if s.is_empty() {
+        s = "Value".into();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s = format!("V{s}");
+    }
+    escape_keyword(s)
+}
+
+fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// Turns a name made by this module into a token.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// A set of names in one scope; hands out distinct ones.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// `candidate`, or `candidate2`, `candidate3`, ... if taken.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        if self.taken.insert(candidate.to_string()) {
+            return candidate.to_string();
+        }
+        let base = candidate.strip_prefix("r#").unwrap_or(candidate);
+        let mut n = 2;
+        loop {
+            let name = format!("{base}{n}");
+            if self.taken.insert(name.clone()) {
+                return name;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_and_keywords() {
+        assert_eq!(snake("projectOrProductUID"), "project_or_product_uid");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(snake("+++"), "value");
+        assert_eq!(camel("enterprise-agent"), "EnterpriseAgent");
+        assert_eq!(camel("mypurecloud.com"), "MypurecloudCom");
+        assert_eq!(camel("200"), "V200");
+        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel(""), "Value");
+        assert_ne!(camel("é"), camel("è"));
+        assert_eq!(ident("r#type").to_string(), "r#type");
+    }
+
+    #[test]
+    fn collisions_get_suffixes() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim("links"), "links");
+        assert_eq!(ns.claim("links"), "links2");
+        assert_eq!(ns.claim("r#type"), "r#type");
+        assert_eq!(ns.claim("r#type"), "type2");
+    }
+}

@@ -1,0 +1,354 @@
+//! The intermediate representation: plain Rust data describing the client to
+//! generate. Lowering builds it from the spec; emitting reads nothing else.
+//!
+//! Every name here is final: `rust_name`s are valid, distinct identifiers, and
+//! `api_name`s are the exact strings of the wire.
+
+/// A whole API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, as Markdown.
+    pub description: Option<String>,
+    /// Servers, the default first.
+    pub servers: Vec<Server>,
+    /// How the API authenticates, by scheme.
+    pub security: Vec<SecurityScheme>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+    /// Named types, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+}
+
+/// One server entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    /// URL with every variable replaced by its default.
+    pub default_url: String,
+    /// URL template with `{variable}` placeholders.
+    pub template: String,
+    /// Server description.
+    pub description: Option<String>,
+    /// Variables of the template.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A server URL variable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerVariable {
+    /// Name in the template.
+    pub name: String,
+    /// Default value.
+    pub default: String,
+    /// Allowed values; empty when free.
+    pub allowed: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A security scheme the client can satisfy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// Key in `components/securitySchemes`.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// What the client sends.
+    pub kind: SecurityKind,
+}
+
+/// What a security scheme needs on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer).
+    Bearer,
+    /// OAuth 2 client credentials; the token is sent as a bearer token.
+    OAuth2ClientCredentials {
+        /// Where tokens are fetched.
+        token_url: String,
+    },
+    /// A scheme the client does not implement yet; documented only.
+    Other {
+        /// Short description of the scheme.
+        summary: String,
+    },
+}
+
+/// HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation: a method on a path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId` as in the spec.
+    pub api_name: String,
+    /// snake_case method name on the client.
+    pub rust_name: String,
+    /// UpperCamelCase stem for the operation's builder and error types.
+    pub type_name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as in the spec (`/v1/things/{id}`).
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// Long description, Markdown.
+    pub description: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+    /// Permissions the operation requires (`x-inin-requires-permissions`).
+    pub permissions: Option<Permissions>,
+    /// Parameters: path ones in template order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Responses, documented statuses in ascending order, ranges, then default.
+    pub responses: Vec<Response>,
+    /// Security scheme names that apply; empty means none.
+    pub security: Vec<String>,
+}
+
+/// Permissions an operation requires.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Permissions {
+    /// `ANY` or `ALL`.
+    pub kind: String,
+    /// The permission names.
+    pub names: Vec<String>,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathPart {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A path parameter, by index into `Operation::params`.
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// How a query array is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, `explode: true`: `k=a&k=b`.
+    FormExploded,
+    /// `form`, `explode: false`: `k=a,b`.
+    FormComma,
+    /// `spaceDelimited`: `k=a%20b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `k=a|b`.
+    PipeDelimited,
+}
+
+/// One operation parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub api_name: String,
+    /// snake_case name of the argument or setter.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether it is required.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// How arrays are written (query only).
+    pub style: QueryStyle,
+    /// Description.
+    pub description: Option<String>,
+    /// Default value the server applies, as JSON text.
+    pub default: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// Media type sent in `Content-Type`.
+    pub media_type: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it is required.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// Which responses a `Response` covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX`, by first digit.
+    Range(u8),
+    /// Every status not listed otherwise.
+    Default,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Whether it is a success (2xx, or `default` when nothing else is).
+    pub success: bool,
+    /// Description.
+    pub description: String,
+    /// Body, when it has one.
+    pub body: Option<ResponseBody>,
+    /// UpperCamelCase name of the variant this response gets in an enum.
+    pub variant_name: String,
+}
+
+/// A response body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseBody {
+    /// Media type (`application/json`, `application/problem+json`, ...).
+    pub media_type: String,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// An RFC 3339 date-time.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with any members.
+    JsonObject,
+    /// A named type of `Api::types`, by Rust name.
+    Named(String),
+    /// A list.
+    Array(Box<TypeRef>),
+    /// A map with string keys.
+    Map(Box<TypeRef>),
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// UpperCamelCase Rust name.
+    pub rust_name: String,
+    /// Name in the spec, or the place an inline schema was named after.
+    pub api_name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known fields.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+    },
+    /// A string with known values; unknown values are kept, not rejected.
+    Enum {
+        /// Known values.
+        variants: Vec<Variant>,
+    },
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// JSON member name.
+    pub api_name: String,
+    /// snake_case field name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the member must be present.
+    pub required: bool,
+    /// Whether the member may be `null`.
+    pub nullable: bool,
+    /// Whether the type refers back to the struct itself, so it must be boxed.
+    pub boxed: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// A known value of a string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// The value on the wire.
+    pub api_name: String,
+    /// UpperCamelCase variant name.
+    pub rust_name: String,
+}

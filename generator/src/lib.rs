@@ -1,0 +1,77 @@
+//! apigen turns an OpenAPI 3.0 spec into a self-contained Rust client crate.
+//!
+//! The pipeline is `load` (text to `openapiv3`), `lower` (to the IR in [`ir`]),
+//! `emit` (IR to files), `output` (files to disk, or a staleness check). See
+//! ARCHITECTURE.md.
+
+pub mod diagnostic;
+mod emit;
+pub mod ident;
+pub mod ir;
+mod load;
+mod locate;
+mod lower;
+pub mod output;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Name of the crate (`notehub-usage`).
+    pub crate_name: String,
+    /// How the spec is named in file headers (`specs/notehub-usage.yaml`).
+    pub spec_label: String,
+}
+
+/// One file of a generated crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path inside the crate, with `/` separators.
+    pub path: String,
+    /// Full contents.
+    pub contents: String,
+}
+
+/// A generated crate and the warnings its spec produced.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// Files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings (no errors: those fail generation).
+    pub warnings: Diagnostics,
+}
+
+/// Reads and lowers a spec without generating code: the `check` command.
+pub fn check(spec_label: &str, source: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let loaded = load::load(spec_label, source)?;
+    lower::lower(spec_label, &loaded)
+}
+
+/// Generates a crate from the text of a spec. Nothing touches the disk.
+pub fn generate(source: &str, options: &Options) -> Result<Generated, Diagnostics> {
+    let (api, warnings) = check(&options.spec_label, source)?;
+    match emit::emit(&api, options) {
+        Ok(files) => Ok(Generated { files, warnings }),
+        Err(message) => {
+            let mut diags = Diagnostics::new(&options.spec_label);
+            diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
+            Err(diags)
+        }
+    }
+}
+
+/// The default crate name for a spec file: its stem (`specs/notehub-usage.yaml`
+/// gives `notehub-usage`).
+pub fn crate_name_for(spec_path: &std::path::Path) -> String {
+    let stem = spec_path.file_stem().and_then(|s| s.to_str()).unwrap_or("api-client");
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name
+    } else {
+        format!("api-{name}")
+    }
+}

@@ -1,0 +1,95 @@
+//! Reading a spec file: text to JSON value to `openapiv3` document, with every
+//! failure located in the file.
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::diagnostic::{escape_token, Diagnostic, Diagnostics};
+use crate::locate::LineIndex;
+
+/// A parsed spec with what is needed to locate its parts.
+pub struct Loaded {
+    /// The typed document.
+    pub doc: OpenAPI,
+    /// Where each node sits in the source.
+    pub lines: LineIndex,
+}
+
+/// Parses `source` (YAML or JSON; YAML is a superset, so both go the same way
+/// unless the name says `.json`, which gives JSON's own error messages).
+pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::new(file_name);
+    let lines = LineIndex::new(source);
+    let value: Value = if file_name.ends_with(".json") {
+        match serde_json::from_str(source) {
+            Ok(v) => v,
+            Err(e) => {
+                let mut d = Diagnostic::error("", format!("the file is not valid JSON: {e}"))
+                    .with_hint("fix the syntax at the line shown; a YAML spec should end in .yaml");
+                d.line = Some(e.line());
+                diags.push(d);
+                return Err(diags);
+            }
+        }
+    } else {
+        match serde_yaml::from_str(source) {
+            Ok(v) => v,
+            Err(e) => {
+                let mut d = Diagnostic::error("", format!("the file is not valid YAML: {e}"))
+                    .with_hint("fix the syntax at the line shown (indentation, quoting of `:` `{` `#`)");
+                d.line = e.location().map(|l| l.line());
+                diags.push(d);
+                return Err(diags);
+            }
+        }
+    };
+
+    let version = value.get("openapi").and_then(Value::as_str);
+    match version {
+        Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
+        Some(v) => {
+            let mut d = Diagnostic::error("/openapi", format!("OpenAPI version `{v}` is not supported"))
+                .with_hint("this generator reads OpenAPI 3.0.x documents");
+            d.line = lines.line("/openapi");
+            diags.push(d);
+            return Err(diags);
+        }
+        None => {
+            let d = Diagnostic::error("", "the document has no `openapi` version field")
+                .with_hint("start the document with `openapi: 3.0.3`; Swagger 2.0 documents must be converted first");
+            diags.push(d);
+            return Err(diags);
+        }
+    }
+
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+        Ok(doc) => Ok(Loaded { doc, lines }),
+        Err(e) => {
+            let pointer = path_to_pointer(e.path());
+            let inner = e.into_inner().to_string();
+            let message = if inner.contains("untagged enum ReferenceOr") {
+                "this is neither a `$ref` nor a valid object of the expected kind".to_string()
+            } else {
+                inner
+            };
+            let mut d = Diagnostic::error(pointer.clone(), format!("the document does not follow OpenAPI 3.0: {message}"))
+                .with_hint("check this node against the OpenAPI 3.0 specification (field names, types, required fields)");
+            d.line = lines.line(&pointer);
+            diags.push(d);
+            Err(diags)
+        }
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape_token(key))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! Lowering: an `openapiv3` document to the IR.
+//!
+//! This is the only module besides `load` that sees `openapiv3` types. It
+//! resolves every `$ref`, names inline schemas after where they stand, and
+//! reports every problem it finds before giving up.
+
+mod operation;
+mod schema;
+mod security;
+
+use std::collections::{BTreeMap, HashMap};
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ident::{Namespace, RESERVED_TYPE_NAMES};
+use crate::ir::{Api, TypeDef, TypeRef};
+use crate::load::Loaded;
+
+/// Lowers a loaded spec. On success the warnings come back with the IR.
+pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut cx = Lowerer {
+        doc: &loaded.doc,
+        diags: Diagnostics::new(file_name),
+        types: BTreeMap::new(),
+        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        component_types: HashMap::new(),
+        shared_types: HashMap::new(),
+    };
+    let api = cx.lower_api();
+    let mut diags = cx.diags;
+    for d in &mut diags.items {
+        if d.line.is_none() {
+            d.line = loaded.lines.line(&d.pointer);
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((api, diags))
+    }
+}
+
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    diags: Diagnostics,
+    /// Named types by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    /// Rust names of types, handed out once.
+    type_names: Namespace,
+    /// Rust names of `components/schemas` entries, by schema name.
+    component_types: HashMap<String, String>,
+    /// Types of shared components (parameters, responses, bodies), by pointer,
+    /// so a component used by many operations yields one type.
+    shared_types: HashMap<String, TypeRef>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower_api(&mut self) -> Api {
+        let servers = self.lower_servers();
+        let security = self.lower_security_schemes();
+        // Component schemas first, so they keep their own names.
+        if let Some(components) = &self.doc.components {
+            for name in components.schemas.keys() {
+                self.component_schema(name);
+            }
+        }
+        let operations = self.lower_operations();
+        schema::mark_boxed_fields(&mut self.types);
+        Api {
+            title: self.doc.info.title.clone(),
+            version: self.doc.info.version.clone(),
+            description: self.doc.info.description.clone(),
+            servers,
+            security,
+            operations,
+            types: std::mem::take(&mut self.types).into_values().collect(),
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::error(pointer, message).with_hint(hint));
+    }
+
+    fn warning(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(pointer, message).with_hint(hint));
+    }
+
+    /// Follows a local `$ref` of the given component kind to its target,
+    /// reporting dangling, foreign and cyclic references.
+    fn resolve<'b, T>(
+        &mut self,
+        item: &'b ReferenceOr<T>,
+        pointer: &str,
+        kind: &str,
+        lookup: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(Option<String>, &'b T)>
+    where
+        'a: 'b,
+        T: 'a,
+    {
+        let mut current = item;
+        let mut seen = Vec::new();
+        loop {
+            match current {
+                ReferenceOr::Item(t) => return Some((seen.last().cloned(), t)),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{kind}/");
+                    let Some(name) = reference.strip_prefix(&prefix) else {
+                        self.error(
+                            pointer,
+                            format!("`$ref: {reference}` does not point into `#/components/{kind}`"),
+                            format!("refer to a {kind} entry with `#/components/{kind}/Name`; references to other files are not supported yet"),
+                        );
+                        return None;
+                    };
+                    let name = unescape_token(name);
+                    if seen.contains(&name) {
+                        self.error(pointer, format!("`$ref: {reference}` refers to itself in a cycle"), "make one entry of the cycle a definition instead of a `$ref`");
+                        return None;
+                    }
+                    let target = self.doc.components.as_ref().and_then(|c| lookup(c).get(&name));
+                    match target {
+                        Some(t) => {
+                            seen.push(name);
+                            current = t;
+                        }
+                        None => {
+                            self.error(
+                                pointer,
+                                format!("`$ref: {reference}` points to nothing: there is no `{name}` under `components/{kind}`"),
+                                format!("define `components/{kind}/{name}` or correct the reference"),
+                            );
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Undoes JSON pointer escaping of one token.
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -1,0 +1,493 @@
+//! Operations: parameters, bodies and responses.
+
+use std::collections::HashMap;
+
+use openapiv3::{
+    Operation as OaOperation, Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr,
+    StatusCode,
+};
+
+use super::schema::Src;
+use super::Lowerer;
+use crate::diagnostic::escape_token;
+use crate::ident::{camel, snake, Namespace};
+use crate::ir::{
+    Body, Method, Operation, ParamLocation, Param, PathPart, Permissions, QueryStyle, Response, ResponseBody,
+    StatusMatch, TypeRef,
+};
+
+/// Names an operation's builder uses itself, so parameters may not take them.
+const RESERVED_PARAM_NAMES: &[&str] = &["client", "send", "body"];
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let doc = self.doc;
+        let mut operations = Vec::new();
+        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url"]);
+        let mut type_names = Namespace::default();
+        let mut first_seen: HashMap<String, String> = HashMap::new();
+        for (path, item) in doc.paths.iter() {
+            let path_pointer = format!("/paths/{}", escape_token(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.error(&path_pointer, "a path item given as a `$ref` is not supported", "write the path item in place");
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = format!("{path_pointer}/{method}");
+                let api_name = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+                if let Some(other) = first_seen.get(&api_name) {
+                    self.error(
+                        &format!("{pointer}/operationId"),
+                        format!("operationId `{api_name}` is already used at {other}"),
+                        "give every operation a distinct operationId",
+                    );
+                    continue;
+                }
+                first_seen.insert(api_name.clone(), pointer.clone());
+                let rust_name = method_names.claim(&snake(&api_name));
+                let type_name = type_names.claim(&camel(&api_name));
+                if let Some(op) =
+                    self.lower_operation(op, &item.parameters, method, path, &pointer, api_name, rust_name, type_name)
+                {
+                    operations.push(op);
+                }
+            }
+        }
+        operations
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        op: &OaOperation,
+        path_params: &[ReferenceOr<Parameter>],
+        method: &str,
+        path: &str,
+        pointer: &str,
+        api_name: String,
+        rust_name: String,
+        type_name: String,
+    ) -> Option<Operation> {
+        let method = match method {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            _ => Method::Trace,
+        };
+
+        // Operation parameters override path-item ones with the same name and place.
+        let mut raw: Vec<(String, &ReferenceOr<Parameter>)> = Vec::new();
+        let path_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        for (i, p) in path_params.iter().enumerate() {
+            raw.push((format!("{path_pointer}/parameters/{i}"), p));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            raw.push((format!("{pointer}/parameters/{i}"), p));
+        }
+        let mut resolved: Vec<(String, Option<String>, &Parameter)> = Vec::new();
+        for (ptr, p) in raw {
+            let Some((component, param)) = self.resolve(p, &ptr, "parameters", |c| &c.parameters) else { continue };
+            let key = (param.parameter_data_ref().name.clone(), std::mem::discriminant(param));
+            resolved.retain(|(_, _, q)| (q.parameter_data_ref().name.clone(), std::mem::discriminant(*q)) != key);
+            resolved.push((ptr, component, param));
+        }
+
+        let mut names = Namespace::with_reserved(RESERVED_PARAM_NAMES);
+        let mut params = Vec::new();
+        for (ptr, component, param) in resolved {
+            if let Some(p) = self.lower_param(param, component.as_deref(), &ptr, &type_name, &mut names) {
+                params.push(p);
+            }
+        }
+        // Path parameters first, in template order, as the method's arguments.
+        let path_parts = self.path_parts(path, pointer, &mut params);
+
+        let body = match &op.request_body {
+            None => None,
+            Some(rb) => self.lower_body(rb, &format!("{pointer}/requestBody"), &type_name),
+        };
+        let responses = self.lower_responses(op, pointer, &type_name);
+        let security = op
+            .security
+            .as_ref()
+            .or(self.doc.security.as_ref())
+            .map(|reqs| reqs.iter().flat_map(|r| r.keys().cloned()).collect())
+            .unwrap_or_default();
+        let permissions = op.extensions.get("x-inin-requires-permissions").and_then(|v| {
+            Some(Permissions {
+                kind: v.get("type")?.as_str()?.to_string(),
+                names: v.get("permissions")?.as_array()?.iter().filter_map(|p| p.as_str().map(str::to_string)).collect(),
+            })
+        });
+
+        Some(Operation {
+            api_name,
+            rust_name,
+            type_name,
+            method,
+            path: path.to_string(),
+            path_parts,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            permissions,
+            params,
+            body,
+            responses,
+            security,
+        })
+    }
+
+    fn lower_param(
+        &mut self,
+        param: &Parameter,
+        component: Option<&str>,
+        pointer: &str,
+        op_type: &str,
+        names: &mut Namespace,
+    ) -> Option<Param> {
+        let data = param.parameter_data_ref();
+        let (location, style) = match param {
+            Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::FormExploded),
+            Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::FormComma),
+            Parameter::Query { style, .. } => {
+                let explode = data.explode.unwrap_or(matches!(style, OaQueryStyle::Form));
+                let style = match style {
+                    OaQueryStyle::Form if explode => QueryStyle::FormExploded,
+                    OaQueryStyle::Form => QueryStyle::FormComma,
+                    OaQueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                    OaQueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                    OaQueryStyle::DeepObject => {
+                        self.error(
+                            pointer,
+                            format!("query parameter `{}` uses `style: deepObject`, which is not supported yet", data.name),
+                            "use `style: form` for this parameter",
+                        );
+                        return None;
+                    }
+                };
+                (ParamLocation::Query, style)
+            }
+            Parameter::Cookie { .. } => {
+                self.error(
+                    pointer,
+                    format!("cookie parameter `{}` is not supported yet", data.name),
+                    "send the value as a header or query parameter instead",
+                );
+                return None;
+            }
+        };
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => s,
+            ParameterSchemaOrContent::Content(_) => {
+                self.error(
+                    pointer,
+                    format!("parameter `{}` is described with `content`, which is not supported yet", data.name),
+                    "describe the parameter with `schema` instead",
+                );
+                return None;
+            }
+        };
+        // A shared parameter yields one type for every operation that uses it.
+        let hint = match component {
+            Some(name) => name.to_string(),
+            None => format!("{op_type}{}", camel(&data.name)),
+        };
+        let ty = match component {
+            Some(name) => {
+                let key = format!("/components/parameters/{}", escape_token(name));
+                match self.shared_types.get(&key) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = self.type_of(Src::of(schema), &format!("{key}/schema"), &hint);
+                        self.shared_types.insert(key, t.clone());
+                        t
+                    }
+                }
+            }
+            None => self.type_of(Src::of(schema), &format!("{pointer}/schema"), &hint),
+        };
+        if location != ParamLocation::Path && matches!(&ty, TypeRef::Map(_) | TypeRef::JsonObject) {
+            self.error(
+                pointer,
+                format!("parameter `{}` is an object, which is only supported as JSON in a body", data.name),
+                "use scalar or array parameters",
+            );
+            return None;
+        }
+        let default = match schema {
+            ReferenceOr::Item(s) => s.schema_data.default.as_ref().map(|v| v.to_string()),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let required = data.required || location == ParamLocation::Path;
+        if location == ParamLocation::Path && !data.required {
+            self.warning(
+                pointer,
+                format!("path parameter `{}` is not marked `required: true`", data.name),
+                "OpenAPI requires path parameters to be required; it is treated as required",
+            );
+        }
+        Some(Param {
+            api_name: data.name.clone(),
+            rust_name: names.claim(&snake(&data.name)),
+            location,
+            required,
+            ty,
+            style,
+            description: data.description.clone(),
+            default,
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    /// Splits the template and checks it against the path parameters, moving
+    /// those to the front of `params` in template order.
+    fn path_parts(&mut self, path: &str, pointer: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
+        let mut names_in_template = Vec::new();
+        let mut literal_parts = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            literal_parts.push(rest[..start].to_string());
+            names_in_template.push(rest[start + 1..start + len].to_string());
+            rest = &rest[start + len + 1..];
+        }
+        let tail = rest.to_string();
+
+        let (mut path_params, others): (Vec<Param>, Vec<Param>) =
+            params.drain(..).partition(|p| p.location == ParamLocation::Path);
+        let mut ordered = Vec::new();
+        for name in &names_in_template {
+            match path_params.iter().position(|p| &p.api_name == name) {
+                Some(i) => ordered.push(path_params.remove(i)),
+                None => self.error(
+                    pointer,
+                    format!("the path `{path}` has `{{{name}}}` but the operation has no path parameter `{name}`"),
+                    format!("add a parameter with `name: {name}` and `in: path`"),
+                ),
+            }
+        }
+        for p in path_params {
+            self.error(
+                pointer,
+                format!("path parameter `{}` does not appear in the path `{path}`", p.api_name),
+                format!("add `{{{}}}` to the path or change the parameter's `in`", p.api_name),
+            );
+        }
+        let mut parts = Vec::new();
+        for (i, literal) in literal_parts.into_iter().enumerate() {
+            if !literal.is_empty() {
+                parts.push(PathPart::Literal(literal));
+            }
+            if i < ordered.len() {
+                parts.push(PathPart::Param(i));
+            }
+        }
+        if !tail.is_empty() {
+            parts.push(PathPart::Literal(tail));
+        }
+        params.extend(ordered);
+        params.extend(others);
+        parts
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+        op_type: &str,
+    ) -> Option<Body> {
+        let (component, rb) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+        let Some((media_type, media)) = rb.content.iter().find(|(m, _)| is_json(m)) else {
+            let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
+            self.error(
+                pointer,
+                format!("request bodies of type {} are not supported yet", kinds.join(", ")),
+                "describe the body as `application/json`",
+            );
+            return None;
+        };
+        let media_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
+        let ty = match &media.schema {
+            Some(s) => {
+                let hint = component.clone().unwrap_or_else(|| format!("{op_type}Request"));
+                self.shared_type(component.map(|c| format!("requestBodies/{c}")), Src::of(s), &media_pointer, &hint)
+            }
+            None => TypeRef::Json,
+        };
+        Some(Body { media_type: media_type.clone(), ty, required: rb.required, description: rb.description.clone() })
+    }
+
+    fn lower_responses(&mut self, op: &OaOperation, pointer: &str, op_type: &str) -> Vec<Response> {
+        let mut entries: Vec<(StatusMatch, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+        for (code, r) in &op.responses.responses {
+            let (status, token) = match code {
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (StatusMatch::Range(*r as u8), format!("{r}XX")),
+            };
+            entries.push((status, format!("{pointer}/responses/{token}"), r));
+        }
+        if let Some(r) = &op.responses.default {
+            entries.push((StatusMatch::Default, format!("{pointer}/responses/default"), r));
+        }
+        entries.sort_by_key(|(s, _, _)| *s);
+        let has_success = entries.iter().any(|(s, _, _)| is_success(*s));
+        let several = entries.len() > 1;
+
+        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let mut responses = Vec::new();
+        for (status, ptr, r) in entries {
+            let Some((component, response)) = self.resolve(r, &ptr, "responses", |c| &c.responses) else { continue };
+            let success = is_success(status) || (status == StatusMatch::Default && !has_success);
+            let body = if response.content.is_empty() {
+                None
+            } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m)) {
+                let schema_pointer = format!("{ptr}/content/{}/schema", escape_token(media_type));
+                let ty = match &media.schema {
+                    Some(s) => {
+                        let suffix = if several { status_suffix(status) } else { String::new() };
+                        let hint = component.clone().unwrap_or_else(|| format!("{op_type}Response{suffix}"));
+                        self.shared_type(component.clone().map(|c| format!("responses/{c}")), Src::of(s), &schema_pointer, &hint)
+                    }
+                    None => TypeRef::Json,
+                };
+                Some(ResponseBody { media_type: media_type.clone(), ty })
+            } else {
+                let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
+                self.warning(
+                    &ptr,
+                    format!("response bodies of type {} are not supported yet; the body is not decoded", kinds.join(", ")),
+                    "describe the body as `application/json` to get it typed",
+                );
+                None
+            };
+            responses.push(Response {
+                status,
+                success,
+                description: response.description.clone(),
+                body,
+                variant_name: variant_names.claim(&variant_name(status)),
+            });
+        }
+        if !responses.iter().any(|r| r.success) && !op.responses.responses.is_empty() {
+            self.warning(
+                &format!("{pointer}/responses"),
+                "the operation documents no success response; a 2xx reply is returned without a body",
+                "document the 2xx response",
+            );
+        }
+        responses
+    }
+
+    /// The type of a schema inside a shared component, computed once.
+    fn shared_type(&mut self, key: Option<String>, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
+        match key {
+            Some(key) => {
+                if let Some(t) = self.shared_types.get(&key) {
+                    return t.clone();
+                }
+                let t = self.type_of(src, pointer, hint);
+                self.shared_types.insert(key, t.clone());
+                t
+            }
+            None => self.type_of(src, pointer, hint),
+        }
+    }
+}
+
+/// JSON and its structured-syntax relatives (`application/problem+json`).
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(c) => (200..300).contains(&c),
+        StatusMatch::Range(r) => r == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+fn status_suffix(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(r) => format!("{r}XX"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// A readable variant name: the reason phrase where HTTP has one.
+fn variant_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => match reason_phrase(c) {
+            Some(reason) => camel(reason),
+            None => format!("Status{c}"),
+        },
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// A stable operationId for an operation without one: method and path.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!("{method}_{}", words.join("_"))
+}

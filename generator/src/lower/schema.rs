@@ -1,0 +1,337 @@
+//! Schemas to types: component schemas keep their names, inline schemas are
+//! named after the place they stand in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{unescape_token, Lowerer};
+use crate::diagnostic::escape_token;
+use crate::ident::{camel, snake, Namespace};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+
+/// A schema as written: a reference or an inline definition.
+#[derive(Clone, Copy)]
+pub(super) enum Src<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> Src<'s> {
+    pub(super) fn of(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Src::Ref(reference),
+            ReferenceOr::Item(s) => Src::Inline(s),
+        }
+    }
+
+    pub(super) fn of_boxed(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Src::Ref(reference),
+            ReferenceOr::Item(s) => Src::Inline(s),
+        }
+    }
+}
+
+/// What a schema amounts to before it gets a name.
+enum Shape {
+    Type(TypeRef),
+    Struct(Vec<Field>),
+    Enum(Vec<Variant>),
+}
+
+impl<'a> Lowerer<'a> {
+    /// The Rust name of `components/schemas/{name}`, lowering it on first use.
+    pub(super) fn component_schema(&mut self, name: &str) -> Option<String> {
+        if let Some(rust) = self.component_types.get(name) {
+            return Some(rust.clone());
+        }
+        let doc = self.doc;
+        let schema = doc.components.as_ref()?.schemas.get(name)?;
+        let rust = self.type_names.claim(&camel(name));
+        // Registered before lowering, so a schema that refers to itself finds its name.
+        self.component_types.insert(name.to_string(), rust.clone());
+        let pointer = format!("/components/schemas/{}", escape_token(name));
+        let (description, shape) = match Src::of(schema) {
+            Src::Ref(r) => (None, Shape::Type(self.type_of(Src::Ref(r), &pointer, name))),
+            Src::Inline(s) => (s.schema_data.description.clone(), self.shape(s, &pointer, &rust)),
+        };
+        let kind = match shape {
+            Shape::Type(t) => TypeKind::Alias(t),
+            Shape::Struct(fields) => TypeKind::Struct { fields },
+            Shape::Enum(variants) => TypeKind::Enum { variants },
+        };
+        self.types.insert(
+            rust.clone(),
+            TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description, kind },
+        );
+        Some(rust)
+    }
+
+    /// The type of a schema used at `pointer`; an inline struct or enum is
+    /// defined under a name made from `hint`.
+    pub(super) fn type_of(&mut self, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
+        match src {
+            Src::Ref(reference) => match reference.strip_prefix("#/components/schemas/") {
+                Some(name) => {
+                    let name = unescape_token(name);
+                    match self.component_schema(&name) {
+                        Some(rust) => TypeRef::Named(rust),
+                        None => {
+                            self.error(
+                                pointer,
+                                format!("`$ref: {reference}` points to nothing: there is no `{name}` under `components/schemas`"),
+                                format!("define `components/schemas/{name}` or correct the reference"),
+                            );
+                            TypeRef::Json
+                        }
+                    }
+                }
+                None => {
+                    self.error(
+                        pointer,
+                        format!("`$ref: {reference}` does not point into `#/components/schemas`"),
+                        "refer to a schema with `#/components/schemas/Name`; references to other files are not supported yet",
+                    );
+                    TypeRef::Json
+                }
+            },
+            Src::Inline(schema) => {
+                let rust_hint = camel(hint);
+                match self.shape(schema, pointer, &rust_hint) {
+                    Shape::Type(t) => t,
+                    shape => {
+                        let rust = self.type_names.claim(&rust_hint);
+                        let kind = match shape {
+                            Shape::Struct(fields) => TypeKind::Struct { fields },
+                            Shape::Enum(variants) => TypeKind::Enum { variants },
+                            Shape::Type(_) => unreachable!("handled above"),
+                        };
+                        self.types.insert(
+                            rust.clone(),
+                            TypeDef {
+                                rust_name: rust.clone(),
+                                api_name: hint.to_string(),
+                                description: schema.schema_data.description.clone(),
+                                kind,
+                            },
+                        );
+                        TypeRef::Named(rust)
+                    }
+                }
+            }
+        }
+    }
+
+    fn shape(&mut self, schema: &Schema, pointer: &str, name: &str) -> Shape {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
+                if !values.is_empty() {
+                    return Shape::Enum(variants(&values));
+                }
+                Shape::Type(match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                    _ => TypeRef::String,
+                })
+            }
+            SchemaKind::Type(Type::Integer(i)) => Shape::Type(match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => Shape::Type(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Type(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(a)) => {
+                let item = match &a.items {
+                    Some(items) => self.type_of(Src::of_boxed(items), &format!("{pointer}/items"), &format!("{name}Item")),
+                    None => TypeRef::Json,
+                };
+                Shape::Type(TypeRef::Array(Box::new(item)))
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), pointer, name)
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() || any.typ.as_deref() == Some("object") => {
+                self.object(&any.properties, &any.required, any.additional_properties.as_ref(), pointer, name)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                Shape::Type(self.type_of(Src::of(&all_of[0]), &format!("{pointer}/allOf/0"), name))
+            }
+            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, pointer, name),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+                let which = match &schema.schema_kind {
+                    SchemaKind::OneOf { .. } => "oneOf",
+                    SchemaKind::AnyOf { .. } => "anyOf",
+                    _ => "not",
+                };
+                self.warning(
+                    pointer,
+                    format!("`{which}` schemas are not supported yet; this value is typed as `serde_json::Value`"),
+                    "the client still works; decode the value yourself or describe it with a plain object schema",
+                );
+                Shape::Type(TypeRef::Json)
+            }
+            SchemaKind::Any(_) => Shape::Type(TypeRef::Json),
+        }
+    }
+
+    fn object(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+        name: &str,
+    ) -> Shape {
+        if properties.is_empty() {
+            return Shape::Type(match additional {
+                Some(AdditionalProperties::Schema(s)) => {
+                    let value = self.type_of(Src::of(s), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
+                    TypeRef::Map(Box::new(value))
+                }
+                _ => TypeRef::JsonObject,
+            });
+        }
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (api_name, prop) in properties {
+            let field_pointer = format!("{pointer}/properties/{}", escape_token(api_name));
+            let src = Src::of_boxed(prop);
+            let ty = self.type_of(src, &field_pointer, &format!("{name}{}", camel(api_name)));
+            let (description, nullable, deprecated) = match src {
+                Src::Inline(s) => (s.schema_data.description.clone(), s.schema_data.nullable, s.schema_data.deprecated),
+                Src::Ref(_) => (None, false, false),
+            };
+            fields.push(Field {
+                rust_name: names.claim(&snake(api_name)),
+                api_name: api_name.clone(),
+                ty,
+                required: required.contains(api_name),
+                nullable,
+                boxed: false,
+                description,
+                deprecated,
+            });
+        }
+        for name in required {
+            if !properties.contains_key(name) {
+                self.warning(
+                    &format!("{pointer}/required"),
+                    format!("`{name}` is listed as required but is not a property"),
+                    format!("add `{name}` under `properties` or remove it from `required`"),
+                );
+            }
+        }
+        Shape::Struct(fields)
+    }
+
+    /// `allOf` of objects: one struct with the fields of all parts.
+    fn merge_all_of(&mut self, parts: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> Shape {
+        let mut fields: Vec<Field> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = format!("{pointer}/allOf/{i}");
+            let ty = self.type_of(Src::of(part), &part_pointer, &format!("{name}AllOf{i}"));
+            let part_fields = match &ty {
+                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct { fields }) => Some(fields.clone()),
+                    _ => None,
+                },
+                TypeRef::JsonObject => Some(Vec::new()),
+                _ => None,
+            };
+            match part_fields {
+                Some(part_fields) => {
+                    for f in part_fields {
+                        if !fields.iter().any(|g| g.api_name == f.api_name) {
+                            fields.push(f);
+                        }
+                    }
+                }
+                None => {
+                    self.warning(
+                        &part_pointer,
+                        "this `allOf` part is not an object with properties; the whole value is typed as `serde_json::Value`",
+                        "use `allOf` only to combine object schemas",
+                    );
+                    return Shape::Type(TypeRef::Json);
+                }
+            }
+        }
+        let mut names = Namespace::default();
+        for f in &mut fields {
+            f.rust_name = names.claim(&f.rust_name);
+        }
+        Shape::Struct(fields)
+    }
+}
+
+/// Enum variants with distinct names, in spec order; duplicate values dropped.
+pub(super) fn variants(values: &[&str]) -> Vec<Variant> {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| Variant { api_name: v.to_string(), rust_name: names.claim(&camel(v)) })
+        .collect()
+}
+
+/// Marks fields whose type contains their own struct without indirection,
+/// which Rust can only hold in a `Box`.
+pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
+    fn direct(ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(n) => Some(n),
+            _ => None,
+        }
+    }
+    // Edges that need no indirection: struct fields and aliases naming a type.
+    let edges: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .map(|(name, def)| {
+            let targets = match &def.kind {
+                TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct(&f.ty)).map(str::to_string).collect(),
+                TypeKind::Alias(t) => direct(t).map(str::to_string).into_iter().collect(),
+                TypeKind::Enum { .. } => Vec::new(),
+            };
+            (name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (name, def) in types.iter() {
+        if let TypeKind::Struct { fields } = &def.kind {
+            for (i, f) in fields.iter().enumerate() {
+                if let Some(target) = direct(&f.ty) {
+                    if reaches(target, name) {
+                        to_box.push((name.clone(), i));
+                    }
+                }
+            }
+        }
+    }
+    for (name, i) in to_box {
+        if let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = types.get_mut(&name) {
+            fields[i].boxed = true;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Servers and security schemes.
+
+use openapiv3::{ReferenceOr, SecurityScheme as OaScheme};
+
+use super::Lowerer;
+use crate::diagnostic::escape_token;
+use crate::ir::{SecurityKind, SecurityScheme, Server, ServerVariable};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_servers(&mut self) -> Vec<Server> {
+        let doc = self.doc;
+        let mut servers = Vec::new();
+        for (i, s) in doc.servers.iter().enumerate() {
+            let mut variables = Vec::new();
+            let mut default_url = s.url.clone();
+            for (name, v) in s.variables.iter().flatten() {
+                default_url = default_url.replace(&format!("{{{name}}}"), &v.default);
+                variables.push(ServerVariable {
+                    name: name.clone(),
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                });
+            }
+            if default_url.contains('{') {
+                self.error(
+                    &format!("/servers/{i}/url"),
+                    format!("the server URL `{}` uses a variable that `variables` does not define", s.url),
+                    "define every `{name}` of the URL under the server's `variables`, with a default",
+                );
+            }
+            servers.push(Server {
+                default_url,
+                template: s.url.clone(),
+                description: s.description.clone(),
+                variables,
+            });
+        }
+        servers
+    }
+
+    pub(super) fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let doc = self.doc;
+        let Some(components) = &doc.components else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = format!("/components/securitySchemes/{}", escape_token(name));
+            let scheme = match scheme {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { .. } => {
+                    self.error(&pointer, "a security scheme given as a `$ref` is not supported", "define the scheme in place");
+                    continue;
+                }
+            };
+            let (description, kind) = match scheme {
+                OaScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (description.clone(), SecurityKind::Bearer)
+                }
+                OaScheme::HTTP { scheme, description, .. } => {
+                    (description.clone(), SecurityKind::Other { summary: format!("HTTP `{scheme}` authentication") })
+                }
+                OaScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
+                    Some(cc) => (
+                        description.clone(),
+                        SecurityKind::OAuth2ClientCredentials { token_url: cc.token_url.clone() },
+                    ),
+                    None => (description.clone(), SecurityKind::Bearer),
+                },
+                OaScheme::APIKey { location, name: key, description, .. } => (
+                    description.clone(),
+                    SecurityKind::Other { summary: format!("API key `{key}` in the {location:?}").to_lowercase() },
+                ),
+                OaScheme::OpenIDConnect { description, .. } => (description.clone(), SecurityKind::Bearer),
+            };
+            out.push(SecurityScheme { name: name.clone(), description, kind });
+        }
+        out
+    }
+}

@@ -1,0 +1,112 @@
+//! The `apigen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use apigen::output::{ensure_crate, Mode};
+use apigen::{crate_name_for, generate, Diagnostics, Options};
+use clap::{Parser, Subcommand};
+
+/// Generates Rust client crates from OpenAPI 3.0 specs.
+///
+/// Exit status: 0 on success, 1 when the spec is invalid (every problem is
+/// printed), 2 on a usage error or when files cannot be read or written.
+#[derive(Parser)]
+#[command(name = "apigen", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generates a complete client crate from SPEC into DIR.
+    Generate {
+        /// The OpenAPI 3.0 spec, YAML or JSON.
+        spec: PathBuf,
+        /// The crate directory to write; replaced as a whole, only on success.
+        #[arg(long)]
+        out: PathBuf,
+        /// Crate name; defaults to the spec's file name without extension.
+        #[arg(long)]
+        crate_name: Option<String>,
+    },
+    /// Validates SPEC and prints its diagnostics without writing anything.
+    Check {
+        /// The OpenAPI 3.0 spec, YAML or JSON.
+        spec: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Generate { spec, out, crate_name } => {
+            let Some(source) = read(&spec) else { return ExitCode::from(2) };
+            let options = Options {
+                crate_name: crate_name.unwrap_or_else(|| crate_name_for(&spec)),
+                spec_label: spec.display().to_string(),
+            };
+            match generate(&source, &options) {
+                Ok(generated) => {
+                    print_warnings(&generated.warnings);
+                    match ensure_crate(&out, &generated.files, Mode::Write) {
+                        Ok(_) => {
+                            eprintln!("wrote crate `{}` to {}", options.crate_name, out.display());
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => {
+                            eprintln!("error: cannot write {}: {e}", out.display());
+                            ExitCode::from(2)
+                        }
+                    }
+                }
+                Err(diags) => {
+                    eprintln!("{diags}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { spec } => {
+            let Some(source) = read(&spec) else { return ExitCode::from(2) };
+            match apigen::check(&spec.display().to_string(), &source) {
+                Ok((api, warnings)) => {
+                    print_warnings(&warnings);
+                    println!(
+                        "{}: ok, {} operation(s), {} type(s)",
+                        spec.display(),
+                        api.operations.len(),
+                        api.types.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprintln!("{diags}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}
+
+fn read(path: &PathBuf) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            None
+        }
+    }
+}
+
+fn print_warnings(warnings: &Diagnostics) {
+    if !warnings.items.is_empty() {
+        eprintln!("{warnings}");
+    }
+}

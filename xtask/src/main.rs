@@ -1,0 +1,127 @@
+//! Project tasks: `cargo xtask regen [--check]`, `cargo xtask test`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use apigen::output::{ensure_crate, Mode};
+use apigen::{crate_name_for, generate, Options};
+use clap::{Parser, Subcommand};
+
+/// Maintenance tasks of the apigen workspace.
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerates every crate in generated/ from its spec in specs/.
+    Regen {
+        /// Change nothing; fail, naming each stale file, if generated/ is out of date.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Runs every test of the workspace (unit, snapshot, integration, doc),
+    /// installing first whatever the tests need beyond cargo.
+    Test,
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Regen { check } => {
+            let mode = if check { Mode::Check } else { Mode::Write };
+            let stale = regen(&workspace_root(), mode)?;
+            if check && !stale.is_empty() {
+                for path in &stale {
+                    eprintln!("stale: {}", path.display());
+                }
+                bail!("generated/ is out of date; run `cargo xtask regen`");
+            }
+            Ok(())
+        }
+        Task::Test => test(),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Specs in `specs/`, sorted, so output order never depends on the file system.
+fn specs(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Generates every crate in memory first; only if all succeed is anything
+/// written (or, with `Mode::Check`, compared). Returns the stale paths.
+fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
+    let mut crates = Vec::new();
+    let mut failed = false;
+    for spec in specs(root)? {
+        let rel = spec.strip_prefix(root).unwrap_or(&spec);
+        let label = rel.to_string_lossy().replace('\\', "/");
+        let source = std::fs::read_to_string(&spec).with_context(|| format!("reading {label}"))?;
+        let options = Options { crate_name: crate_name_for(&spec), spec_label: label };
+        match generate(&source, &options) {
+            Ok(generated) => {
+                if !generated.warnings.items.is_empty() {
+                    eprintln!("{}", generated.warnings);
+                }
+                crates.push((root.join("generated").join(&options.crate_name), generated.files));
+            }
+            Err(diags) => {
+                eprintln!("{diags}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        bail!("some specs are invalid; generated/ was left untouched");
+    }
+    let mut stale = Vec::new();
+    for (dir, files) in &crates {
+        stale.extend(ensure_crate(dir, files, mode)?);
+    }
+    Ok(stale)
+}
+
+fn test() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(["test", "--workspace", "--all-targets"])
+        .current_dir(workspace_root())
+        .status()?;
+    if !status.success() {
+        bail!("tests failed");
+    }
+    let status = Command::new(&cargo).args(["test", "--workspace", "--doc"]).current_dir(workspace_root()).status()?;
+    if !status.success() {
+        bail!("doc tests failed");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain `cargo test` catches a generated/ that no longer matches its specs.
+    #[test]
+    fn generated_crates_are_fresh() {
+        let stale = regen(&workspace_root(), Mode::Check).expect("specs generate");
+        assert!(
+            stale.is_empty(),
+            "generated/ is out of date ({} file(s), first {}); run `cargo xtask regen`",
+            stale.len(),
+            stale[0].display()
+        );
+    }
+}
