@@ -139,7 +139,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// Permissions the operation requires (`x-inin-requires-permissions`).
     pub permissions: Option<Permissions>,
-    /// Parameters: path ones in template order, then the rest in spec order.
+    /// Parameters in spec order (path-item ones first); required ones are
+    /// the method's arguments in this order.
     pub params: Vec<Param>,
     /// Request body.
     pub body: Option<Body>,

@@ -71,14 +71,14 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `client_id`: ID of the OAuth client.
     /// - `execution_id`: ID of the query execution.
+    /// - `client_id`: ID of the OAuth client.
     pub fn get_oauth_client_usage_query_result(
         &self,
-        client_id: impl Into<String>,
         execution_id: impl Into<String>,
+        client_id: impl Into<String>,
     ) -> GetOauthClientUsageQueryResult<'_> {
-        GetOauthClientUsageQueryResult::new(self, client_id.into(), execution_id.into())
+        GetOauthClientUsageQueryResult::new(self, execution_id.into(), client_id.into())
     }
 
     /// Get a summary of OAuth client API usage

@@ -106,7 +106,6 @@ impl<'a> Lowerer<'a> {
                 params.push(p);
             }
         }
-        // Path parameters first, in template order, as the method's arguments.
         let path_parts = self.path_parts(path, pointer, &mut params);
 
         let body = match &op.request_body {
@@ -248,54 +247,44 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Splits the template and checks it against the path parameters, moving
-    /// those to the front of `params` in template order.
-    fn path_parts(&mut self, path: &str, pointer: &str, params: &mut Vec<Param>) -> Vec<PathPart> {
-        let mut names_in_template = Vec::new();
-        let mut literal_parts = Vec::new();
+    /// Splits the template into literal text and references to the path
+    /// parameters, reporting parameters missing from either side. Parameters
+    /// keep their spec order, which is the order of the method's arguments.
+    fn path_parts(&mut self, path: &str, pointer: &str, params: &mut [Param]) -> Vec<PathPart> {
+        let mut parts = Vec::new();
+        let mut used = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
             let Some(len) = rest[start..].find('}') else { break };
-            literal_parts.push(rest[..start].to_string());
-            names_in_template.push(rest[start + 1..start + len].to_string());
-            rest = &rest[start + len + 1..];
-        }
-        let tail = rest.to_string();
-
-        let (mut path_params, others): (Vec<Param>, Vec<Param>) =
-            params.drain(..).partition(|p| p.location == ParamLocation::Path);
-        let mut ordered = Vec::new();
-        for name in &names_in_template {
-            match path_params.iter().position(|p| &p.api_name == name) {
-                Some(i) => ordered.push(path_params.remove(i)),
+            if start > 0 {
+                parts.push(PathPart::Literal(rest[..start].to_string()));
+            }
+            let name = &rest[start + 1..start + len];
+            match params.iter().position(|p| p.location == ParamLocation::Path && p.api_name == name) {
+                Some(i) => {
+                    parts.push(PathPart::Param(i));
+                    used.push(i);
+                }
                 None => self.error(
                     pointer,
                     format!("the path `{path}` has `{{{name}}}` but the operation has no path parameter `{name}`"),
                     format!("add a parameter with `name: {name}` and `in: path`"),
                 ),
             }
+            rest = &rest[start + len + 1..];
         }
-        for p in path_params {
-            self.error(
-                pointer,
-                format!("path parameter `{}` does not appear in the path `{path}`", p.api_name),
-                format!("add `{{{}}}` to the path or change the parameter's `in`", p.api_name),
-            );
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
         }
-        let mut parts = Vec::new();
-        for (i, literal) in literal_parts.into_iter().enumerate() {
-            if !literal.is_empty() {
-                parts.push(PathPart::Literal(literal));
-            }
-            if i < ordered.len() {
-                parts.push(PathPart::Param(i));
+        for (i, p) in params.iter().enumerate() {
+            if p.location == ParamLocation::Path && !used.contains(&i) {
+                self.error(
+                    pointer,
+                    format!("path parameter `{}` does not appear in the path `{path}`", p.api_name),
+                    format!("add `{{{}}}` to the path or change the parameter's `in`", p.api_name),
+                );
             }
         }
-        if !tail.is_empty() {
-            parts.push(PathPart::Literal(tail));
-        }
-        params.extend(ordered);
-        params.extend(others);
         parts
     }
 

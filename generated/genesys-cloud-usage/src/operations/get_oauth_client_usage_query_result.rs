@@ -15,20 +15,20 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOauthClientUsageQueryResult<'a> {
     client: &'a Client,
-    client_id: String,
     execution_id: String,
+    client_id: String,
 }
 
 impl<'a> GetOauthClientUsageQueryResult<'a> {
     pub(crate) fn new(
         client: &'a Client,
-        client_id: String,
         execution_id: String,
+        client_id: String,
     ) -> Self {
         GetOauthClientUsageQueryResult {
             client,
-            client_id,
             execution_id,
+            client_id,
         }
     }
 

@@ -1,0 +1,35 @@
+//! Helpers for talking to a real local HTTP server (wiremock on loopback).
+
+#![allow(dead_code)]
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// A server on 127.0.0.1 that answers every request with `status` and `body`.
+pub async fn server_answering(status: u16, content_type: &str, body: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).insert_header("content-type", content_type).set_body_string(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The one request the server received.
+pub async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+/// A header of the request, as text.
+pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
+    request.headers.get(name).map(|v| v.to_str().expect("ASCII header"))
+}
+
+/// Checks what every generated client sends with every request.
+pub fn assert_common_headers(request: &Request, crate_name: &str, accept: &str) {
+    assert_eq!(header(request, "authorization"), Some("Bearer test-token"));
+    assert_eq!(header(request, "accept"), Some(accept));
+    assert_eq!(header(request, "user-agent"), Some(format!("{crate_name}/0.1.0").as_str()));
+}
