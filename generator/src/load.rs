@@ -62,23 +62,61 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
         }
     }
 
-    match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
         Ok(doc) => Ok(Loaded { doc, lines }),
         Err(e) => {
             let pointer = path_to_pointer(e.path());
-            let inner = e.into_inner().to_string();
-            let message = if inner.contains("untagged enum ReferenceOr") {
-                "this is neither a `$ref` nor a valid object of the expected kind".to_string()
-            } else {
-                inner
-            };
-            let mut d = Diagnostic::error(pointer.clone(), format!("the document does not follow OpenAPI 3.0: {message}"))
-                .with_hint("check this node against the OpenAPI 3.0 specification (field names, types, required fields)");
-            d.line = lines.line(&pointer);
-            diags.push(d);
+            // openapiv3 reads `paths` and some maps with its own code, which
+            // hides where inside them a value is wrong; check their entries
+            // one by one to point at each bad one.
+            let mut found = Vec::new();
+            for (base, check) in ENTRY_CHECKS {
+                if let Some(Value::Object(entries)) = value.pointer(base) {
+                    for (key, entry) in entries {
+                        if key.starts_with("x-") {
+                            continue;
+                        }
+                        if let Err((inner, message)) = check(entry.clone()) {
+                            found.push((format!("{base}/{}{inner}", escape_token(key)), message));
+                        }
+                    }
+                }
+            }
+            if found.is_empty() {
+                found.push((pointer, e.into_inner().to_string()));
+            }
+            for (pointer, message) in found {
+                let message = if message.contains("untagged enum") {
+                    "this is neither a `$ref` nor a valid object of the expected kind".to_string()
+                } else {
+                    message
+                };
+                let mut d = Diagnostic::error(pointer.clone(), format!("the document does not follow OpenAPI 3.0: {message}"))
+                    .with_hint("check this node against the OpenAPI 3.0 specification (field names, types, required fields)");
+                d.line = lines.line(&pointer);
+                diags.push(d);
+            }
             Err(diags)
         }
     }
+}
+
+type EntryCheck = fn(Value) -> Result<(), (String, String)>;
+
+/// Maps whose entries are checked one by one when the document does not parse.
+const ENTRY_CHECKS: &[(&str, EntryCheck)] = &[
+    ("/paths", check::<openapiv3::PathItem>),
+    ("/components/schemas", check::<openapiv3::ReferenceOr<openapiv3::Schema>>),
+    ("/components/parameters", check::<openapiv3::ReferenceOr<openapiv3::Parameter>>),
+    ("/components/responses", check::<openapiv3::ReferenceOr<openapiv3::Response>>),
+    ("/components/requestBodies", check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>),
+    ("/components/securitySchemes", check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>),
+];
+
+fn check<T: serde::de::DeserializeOwned>(value: Value) -> Result<(), (String, String)> {
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map(drop)
+        .map_err(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

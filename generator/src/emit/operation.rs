@@ -124,6 +124,11 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
         None => quote!(),
     };
     let accept = accept_header(op);
+    let request_binding = if accept.is_some() || !params_code.is_empty() || op.body.is_some() {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
     let accept_code = match accept {
         Some(a) => quote!(request.accept = Some(#a);),
         None => quote!(),
@@ -206,6 +211,19 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
     if !has_catch_all {
         arms.push(quote!(_ => Err(response.unexpected()),));
     }
+    // One catch-all arm needs no match at all.
+    let dispatch = if arms.len() == 1 && has_catch_all {
+        let only = op.responses.iter().find(|r| r.status == StatusMatch::Default).expect("the catch-all");
+        let v = ident(&only.variant_name);
+        match (&only.body, only.success) {
+            (Some(_), true) => quote!(response.json()),
+            (None, true) => quote!(response.empty()),
+            (Some(_), false) => quote!(Err(response.api_error(#error_enum::#v))),
+            (None, false) => quote!(Err(response.api_error_empty(#error_enum::#v))),
+        }
+    } else {
+        quote!(match response.status() { #(#arms)* })
+    };
 
     let summary = clean(op.summary.as_deref().unwrap_or(&op.api_name));
     let builder_doc = doc_attrs(&format!(
@@ -247,14 +265,12 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
             #send_doc
             pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
                 #path
-                let mut request = Request::new(Method::#method, path);
+                #request_binding = Request::new(Method::#method, path);
                 #accept_code
                 #(#params_code)*
                 #body_code
                 let response = runtime::send(self.client.config(), request).await?;
-                match response.status() {
-                    #(#arms)*
-                }
+                #dispatch
             }
         }
 

@@ -31,6 +31,8 @@ pub fn types_file(api: &Api) -> TokenStream {
         });
     }
     let std_imports = uses.std_imports();
+    let needs_serde = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let serde_import = if needs_serde { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
     let enum_imports = if has_enum {
         quote! {
             use std::fmt;
@@ -44,7 +46,7 @@ pub fn types_file(api: &Api) -> TokenStream {
         //! Models: the request and response bodies and the enums they use.
         #std_imports
         #enum_imports
-        use serde::{Deserialize, Serialize};
+        #serde_import
         #items
     }
 }

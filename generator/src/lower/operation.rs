@@ -24,7 +24,10 @@ impl<'a> Lowerer<'a> {
         let doc = self.doc;
         let mut operations = Vec::new();
         let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url"]);
-        let mut type_names = Namespace::default();
+        // Operation files and client.rs have these in scope themselves.
+        let mut type_names = Namespace::with_reserved(&[
+            "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
+        ]);
         let mut first_seen: HashMap<String, String> = HashMap::new();
         for (path, item) in doc.paths.iter() {
             let path_pointer = format!("/paths/{}", escape_token(path));

@@ -1,0 +1,55 @@
+//! What the snapshots show must also compile: every fixture becomes a crate
+//! in one scratch workspace, checked by clippy with warnings denied and
+//! documented by rustdoc with warnings denied.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use apigen::output::{ensure_crate, Mode};
+use apigen::{generate, Options};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    specs.sort();
+    specs
+}
+
+fn cargo(workspace: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args)
+        .current_dir(workspace)
+        // A target directory of its own: the outer `cargo test` holds the workspace's.
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS");
+    cmd
+}
+
+#[test]
+fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let mut members = Vec::new();
+    for spec in fixtures() {
+        let name = format!("fixture-{}", apigen::crate_name_for(&spec));
+        let source = std::fs::read_to_string(&spec).unwrap();
+        let options = Options { crate_name: name.clone(), spec_label: spec.display().to_string() };
+        let generated = generate(&source, &options).unwrap_or_else(|d| panic!("{d}"));
+        ensure_crate(&workspace.join(&name), &generated.files, Mode::Write).unwrap();
+        members.push(format!("\"{name}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
+    // The main workspace's lock file pins the same dependency versions, so
+    // nothing needs downloading.
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lock, workspace.join("Cargo.lock")).unwrap();
+
+    let clippy = cargo(&workspace, &["clippy", "--offline", "--workspace", "--quiet", "--", "-D", "warnings"])
+        .output()
+        .unwrap();
+    assert!(clippy.status.success(), "clippy failed:\n{}", String::from_utf8_lossy(&clippy.stderr));
+    let doc = cargo(&workspace, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]).output().unwrap();
+    assert!(doc.status.success(), "rustdoc failed:\n{}", String::from_utf8_lossy(&doc.stderr));
+}
