@@ -203,20 +203,11 @@ impl<'a> Lowerer<'a> {
             Some(name) => name.to_string(),
             None => format!("{op_type}{}", camel(&data.name)),
         };
-        let ty = match component {
-            Some(name) => {
-                let key = format!("/components/parameters/{}", escape_token(name));
-                match self.shared_types.get(&key) {
-                    Some(t) => t.clone(),
-                    None => {
-                        let t = self.type_of(Src::of(schema), &format!("{key}/schema"), &hint);
-                        self.shared_types.insert(key, t.clone());
-                        t
-                    }
-                }
-            }
-            None => self.type_of(Src::of(schema), &format!("{pointer}/schema"), &hint),
+        let schema_pointer = match component {
+            Some(name) => format!("/components/parameters/{}/schema", escape_token(name)),
+            None => format!("{pointer}/schema"),
         };
+        let ty = self.shared_type(component.map(|c| format!("parameters/{c}")), Src::of(schema), &schema_pointer, &hint);
         if location != ParamLocation::Path && matches!(&ty, TypeRef::Map(_) | TypeRef::JsonObject) {
             self.error(
                 pointer,
