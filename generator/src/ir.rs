@@ -248,8 +248,10 @@ pub struct Response {
     pub success: bool,
     /// Description.
     pub description: String,
-    /// Body, when it has one.
+    /// Body, when it has one that the client decodes.
     pub body: Option<ResponseBody>,
+    /// Every media type the spec documents for it, in spec order (for `Accept`).
+    pub media_types: Vec<String>,
     /// UpperCamelCase name of the variant this response gets in an enum.
     pub variant_name: String,
 }

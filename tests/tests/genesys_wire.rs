@@ -167,7 +167,7 @@ async fn errors_decode_into_error_body_with_nested_errors() {
     let err = client(&server.uri()).post_usage_query(query).send().await.unwrap_err();
     let Error::Api(api) = err else { panic!("expected a documented error, got {err:?}") };
     assert_eq!(api.status(), 429);
-    let PostUsageQueryError::Default(body) = api.body();
+    let PostUsageQueryError::TooManyRequests(body) = api.body() else { panic!("expected 429, got {:?}", api.body()) };
     assert_eq!(body.context_id.as_deref(), Some("ctx-42"));
     assert_eq!(body.message_params.as_ref().unwrap()["limit"], "300");
     assert_eq!(body.details.as_ref().unwrap()[0].field_name.as_deref(), Some("interval"));
@@ -192,4 +192,42 @@ async fn an_error_body_that_is_not_json_is_a_decode_error() {
 #[test]
 fn the_default_server_is_the_us_east_region() {
     assert_eq!(Client::new().base_url(), "https://api.mypurecloud.com");
+}
+
+#[tokio::test]
+async fn every_documented_error_status_decodes_into_its_variant() {
+    use GetUsageQueryExecutionIdResultsError as E;
+    for status in [400u16, 401, 403, 404, 408, 413, 415, 429, 500, 503, 504, 418] {
+        let body = format!(r#"{{"message": "failed", "code": "c{status}", "status": {status}}}"#);
+        let server = server_answering(status, "application/json", &body).await;
+        let err = client(&server.uri()).get_usage_query_execution_id_results("e-1").send().await.unwrap_err();
+        let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
+        let (variant, body) = match api.body() {
+            E::BadRequest(b) => (400, b),
+            E::Unauthorized(b) => (401, b),
+            E::Forbidden(b) => (403, b),
+            E::NotFound(b) => (404, b),
+            E::RequestTimeout(b) => (408, b),
+            E::PayloadTooLarge(b) => (413, b),
+            E::UnsupportedMediaType(b) => (415, b),
+            E::TooManyRequests(b) => (429, b),
+            E::InternalServerError(b) => (500, b),
+            E::ServiceUnavailable(b) => (503, b),
+            E::GatewayTimeout(b) => (504, b),
+            // Undocumented statuses still carry Genesys's error body.
+            E::Default(b) => (418, b),
+        };
+        assert_eq!(variant, status);
+        assert_eq!(body.code.as_deref(), Some(format!("c{status}").as_str()));
+        assert_eq!(api.status(), status);
+    }
+}
+
+#[tokio::test]
+async fn queries_accept_200_as_well_as_202() {
+    let server = server_answering(200, "application/json", ACCEPTED).await;
+    let query = ApiUsageOrganizationQuery { interval: "x".into(), ..Default::default() };
+    let reply = client(&server.uri()).post_usage_query(query).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.body().execution_id.as_deref(), Some("e-1"));
 }

@@ -8,7 +8,7 @@ use thousandeyes_usage::operations::{GetTestsUnitsUsageError, GetUsageError};
 use thousandeyes_usage::types::ExpandUsageOptions;
 use thousandeyes_usage::{Client, Error};
 
-const ACCEPT: &str = "application/hal+json, application/problem+json";
+const ACCEPT: &str = "application/hal+json, application/json, application/problem+json";
 
 fn client(base: &str) -> Client {
     Client::builder().base_url(base).bearer_token("test-token").build().unwrap()

@@ -213,7 +213,10 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
-    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token (client credentials, from `https://login.mypurecloud.com/oauth/token`). OAuth 2 client credentials; the token URL belongs to the region's login host.
+    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token (client credentials, from `https://login.mypurecloud.com/oauth/token`). OAuth 2 client credentials of an OAuth client of the organization. Tokens
+    /// come from the login host of the organization's region.
+    ///
+    /// The API's `BearerAuth` scheme takes a bearer token. An access token obtained elsewhere (implicit grant, code grant or SAML2 bearer).
     ///
     /// The token never appears in `Debug` output.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {

@@ -363,11 +363,9 @@ fn param_code(p: &Param) -> TokenStream {
 pub fn accept_header(op: &Operation) -> Option<String> {
     let mut types: Vec<&str> = Vec::new();
     let ordered = op.responses.iter().filter(|r| r.success).chain(op.responses.iter().filter(|r| !r.success));
-    for r in ordered {
-        if let Some(b) = &r.body {
-            if !types.contains(&b.media_type.as_str()) {
-                types.push(&b.media_type);
-            }
+    for media_type in ordered.flat_map(|r| &r.media_types) {
+        if !types.contains(&media_type.as_str()) {
+            types.push(media_type);
         }
     }
     if types.is_empty() {

@@ -357,6 +357,7 @@ impl<'a> Lowerer<'a> {
                 success,
                 description: response.description.clone(),
                 body,
+                media_types: response.content.keys().cloned().collect(),
                 variant_name: variant_names.claim(&variant_name(status)),
             });
         }

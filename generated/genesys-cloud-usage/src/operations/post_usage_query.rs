@@ -33,7 +33,19 @@ impl<'a> PostUsageQuery<'a> {
         request.json_body("application/json", &self.body)?;
         let response = runtime::send(self.client.config(), request).await?;
         match response.status() {
+            200 => response.json(),
             202 => response.json(),
+            400 => Err(response.api_error(PostUsageQueryError::BadRequest)),
+            401 => Err(response.api_error(PostUsageQueryError::Unauthorized)),
+            403 => Err(response.api_error(PostUsageQueryError::Forbidden)),
+            404 => Err(response.api_error(PostUsageQueryError::NotFound)),
+            408 => Err(response.api_error(PostUsageQueryError::RequestTimeout)),
+            413 => Err(response.api_error(PostUsageQueryError::PayloadTooLarge)),
+            415 => Err(response.api_error(PostUsageQueryError::UnsupportedMediaType)),
+            429 => Err(response.api_error(PostUsageQueryError::TooManyRequests)),
+            500 => Err(response.api_error(PostUsageQueryError::InternalServerError)),
+            503 => Err(response.api_error(PostUsageQueryError::ServiceUnavailable)),
+            504 => Err(response.api_error(PostUsageQueryError::GatewayTimeout)),
             _ => Err(response.api_error(PostUsageQueryError::Default)),
         }
     }
@@ -42,6 +54,28 @@ impl<'a> PostUsageQuery<'a> {
 /// Documented error replies of [`Client::post_usage_query`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsageQueryError {
+    /// Status 400: The request could not be understood by the server due to malformed syntax.
+    BadRequest(ErrorBody),
+    /// Status 401: No valid access token was sent, or it has expired.
+    Unauthorized(ErrorBody),
+    /// Status 403: The token lacks the permissions the operation requires.
+    Forbidden(ErrorBody),
+    /// Status 404: The execution or client was not found.
+    NotFound(ErrorBody),
+    /// Status 408: The client did not finish sending the request in time.
+    RequestTimeout(ErrorBody),
+    /// Status 413: The request body is larger than the server accepts.
+    PayloadTooLarge(ErrorBody),
+    /// Status 415: The request's Content-Type is not supported.
+    UnsupportedMediaType(ErrorBody),
+    /// Status 429: Rate limit exceeded; retry after the number of seconds in `Retry-After`.
+    TooManyRequests(ErrorBody),
+    /// Status 500: The server failed unexpectedly.
+    InternalServerError(ErrorBody),
+    /// Status 503: The service is temporarily unavailable.
+    ServiceUnavailable(ErrorBody),
+    /// Status 504: The request timed out inside Genesys Cloud.
+    GatewayTimeout(ErrorBody),
     /// Any other status: The request failed; the body says why.
     Default(ErrorBody),
 }

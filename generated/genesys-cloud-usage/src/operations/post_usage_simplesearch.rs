@@ -36,7 +36,28 @@ impl<'a> PostUsageSimplesearch<'a> {
         request.json_body("application/json", &self.body)?;
         let response = runtime::send(self.client.config(), request).await?;
         match response.status() {
+            200 => response.json(),
             202 => response.json(),
+            400 => Err(response.api_error(PostUsageSimplesearchError::BadRequest)),
+            401 => Err(response.api_error(PostUsageSimplesearchError::Unauthorized)),
+            403 => Err(response.api_error(PostUsageSimplesearchError::Forbidden)),
+            404 => Err(response.api_error(PostUsageSimplesearchError::NotFound)),
+            408 => Err(response.api_error(PostUsageSimplesearchError::RequestTimeout)),
+            413 => Err(response.api_error(PostUsageSimplesearchError::PayloadTooLarge)),
+            415 => {
+                Err(response.api_error(PostUsageSimplesearchError::UnsupportedMediaType))
+            }
+
+            429 => Err(response.api_error(PostUsageSimplesearchError::TooManyRequests)),
+            500 => {
+                Err(response.api_error(PostUsageSimplesearchError::InternalServerError))
+            }
+
+            503 => {
+                Err(response.api_error(PostUsageSimplesearchError::ServiceUnavailable))
+            }
+
+            504 => Err(response.api_error(PostUsageSimplesearchError::GatewayTimeout)),
             _ => Err(response.api_error(PostUsageSimplesearchError::Default)),
         }
     }
@@ -45,6 +66,28 @@ impl<'a> PostUsageSimplesearch<'a> {
 /// Documented error replies of [`Client::post_usage_simplesearch`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostUsageSimplesearchError {
+    /// Status 400: The request could not be understood by the server due to malformed syntax.
+    BadRequest(ErrorBody),
+    /// Status 401: No valid access token was sent, or it has expired.
+    Unauthorized(ErrorBody),
+    /// Status 403: The token lacks the permissions the operation requires.
+    Forbidden(ErrorBody),
+    /// Status 404: The execution or client was not found.
+    NotFound(ErrorBody),
+    /// Status 408: The client did not finish sending the request in time.
+    RequestTimeout(ErrorBody),
+    /// Status 413: The request body is larger than the server accepts.
+    PayloadTooLarge(ErrorBody),
+    /// Status 415: The request's Content-Type is not supported.
+    UnsupportedMediaType(ErrorBody),
+    /// Status 429: Rate limit exceeded; retry after the number of seconds in `Retry-After`.
+    TooManyRequests(ErrorBody),
+    /// Status 500: The server failed unexpectedly.
+    InternalServerError(ErrorBody),
+    /// Status 503: The service is temporarily unavailable.
+    ServiceUnavailable(ErrorBody),
+    /// Status 504: The request timed out inside Genesys Cloud.
+    GatewayTimeout(ErrorBody),
     /// Any other status: The request failed; the body says why.
     Default(ErrorBody),
 }

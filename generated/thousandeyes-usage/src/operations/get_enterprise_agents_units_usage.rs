@@ -61,7 +61,9 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     > {
         let path = String::from("/usage/units/enterprise-agents");
         let mut request = Request::new(Method::GET, path);
-        request.accept = Some("application/hal+json, application/problem+json");
+        request.accept = Some(
+            "application/hal+json, application/json, application/problem+json",
+        );
         if let Some(value) = &self.start_date {
             request.query.push("startDate", value);
         }
@@ -113,7 +115,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 pub enum GetEnterpriseAgentsUnitsUsageError {
     /// Status 400: Bad request.
     BadRequest(ValidationError),
-    /// Status 401: Unauthorized.
+    /// Status 401: Unauthorized; the token is missing, invalid or expired.
     Unauthorized(UnauthorizedError),
     /// Status 403: Insufficient permissions to query the endpoint.
     Forbidden(types::Error),

@@ -67,7 +67,9 @@ impl<'a> GetTestsUnitsUsage<'a> {
     ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
         let path = String::from("/usage/units/tests");
         let mut request = Request::new(Method::GET, path);
-        request.accept = Some("application/hal+json, application/problem+json");
+        request.accept = Some(
+            "application/hal+json, application/json, application/problem+json",
+        );
         if let Some(value) = &self.aid {
             request.query.push("aid", value);
         }
@@ -103,7 +105,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
 pub enum GetTestsUnitsUsageError {
     /// Status 400: Bad request.
     BadRequest(ValidationError),
-    /// Status 401: Unauthorized.
+    /// Status 401: Unauthorized; the token is missing, invalid or expired.
     Unauthorized(UnauthorizedError),
     /// Status 403: Insufficient permissions to query the endpoint.
     Forbidden(types::Error),

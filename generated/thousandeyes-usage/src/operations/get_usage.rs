@@ -47,7 +47,9 @@ impl<'a> GetUsage<'a> {
     pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
         let path = String::from("/usage");
         let mut request = Request::new(Method::GET, path);
-        request.accept = Some("application/hal+json, application/problem+json");
+        request.accept = Some(
+            "application/hal+json, application/json, application/problem+json",
+        );
         if let Some(value) = &self.aid {
             request.query.push("aid", value);
         }
@@ -75,7 +77,7 @@ impl<'a> GetUsage<'a> {
 pub enum GetUsageError {
     /// Status 400: Bad request.
     BadRequest(ValidationError),
-    /// Status 401: Unauthorized.
+    /// Status 401: Unauthorized; the token is missing, invalid or expired.
     Unauthorized(UnauthorizedError),
     /// Status 403: Insufficient permissions to query the endpoint.
     Forbidden(types::Error),
