@@ -1,0 +1,73 @@
+//! Tools the tests need beyond cargo, installed on first use into a cache
+//! outside the repository (`$APIGEN_TOOLS_DIR`, else `~/.cache/apigen-tools`),
+//! pinned to exact versions so every machine runs the same ones.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+/// The independent OpenAPI validator, from PyPI.
+const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+/// Prism, the OpenAPI mock server with request validation, from npm.
+const PRISM: &str = "@stoplight/prism-cli@5.16.0";
+
+/// Serialises installs within one test binary.
+static INSTALL: Mutex<()> = Mutex::new(());
+
+fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("APIGEN_TOOLS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join(".cache").join("apigen-tools")
+}
+
+/// Installs into `name` under the cache once: into a scratch directory first,
+/// renamed into place only when the install succeeded.
+fn ensure(name: &str, install: impl FnOnce(&Path) -> Command) -> PathBuf {
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = cache_dir().join(name);
+    if dir.exists() {
+        return dir;
+    }
+    let scratch = cache_dir().join(format!("{name}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("create the tools cache");
+    let output = install(&scratch).output().unwrap_or_else(|e| panic!("cannot run the installer for {name}: {e}"));
+    assert!(
+        output.status.success(),
+        "installing {name} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if std::fs::rename(&scratch, &dir).is_err() {
+        // Another process finished first; its copy is as good as ours.
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    dir
+}
+
+/// A command running openapi-spec-validator; add spec paths as arguments.
+pub fn spec_validator() -> Command {
+    let dir = ensure("openapi-spec-validator-0.9.0", |scratch| {
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(scratch)
+            .arg(SPEC_VALIDATOR)
+            .env("PIP_ROOT_USER_ACTION", "ignore");
+        cmd
+    });
+    let mut cmd = Command::new("python3");
+    cmd.args(["-m", "openapi_spec_validator"]).env("PYTHONPATH", dir);
+    cmd
+}
+
+/// The path of the `prism` executable.
+pub fn prism() -> PathBuf {
+    let dir = ensure("prism-cli-5.16.0", |scratch| {
+        let mut cmd = Command::new("npm");
+        cmd.args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(scratch).arg(PRISM);
+        cmd
+    });
+    dir.join("node_modules").join(".bin").join("prism")
+}
