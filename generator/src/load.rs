@@ -13,6 +13,8 @@ pub struct Loaded {
     pub doc: OpenAPI,
     /// Where each node sits in the source.
     pub lines: LineIndex,
+    /// Problems that do not stop generation.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses `source` (YAML or JSON; YAML is a superset, so both go the same way
@@ -63,7 +65,14 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
     }
 
     match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
-        Ok(doc) => Ok(Loaded { doc, lines }),
+        Ok(doc) => {
+            let mut warnings = Vec::new();
+            lint_schemas(&value, "", false, &mut warnings);
+            for w in &mut warnings {
+                w.line = lines.line(&w.pointer);
+            }
+            Ok(Loaded { doc, lines, warnings })
+        }
         Err(e) => {
             let pointer = path_to_pointer(e.path());
             // openapiv3 reads `paths` and some maps with its own code, which
@@ -130,4 +139,66 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// Keywords of the OpenAPI 3.0 Schema Object.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref", "additionalProperties", "allOf", "anyOf", "default", "deprecated", "description", "discriminator",
+    "enum", "example", "exclusiveMaximum", "exclusiveMinimum", "externalDocs", "format", "items", "maxItems",
+    "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",
+    "not", "nullable", "oneOf", "pattern", "properties", "readOnly", "required", "title", "type", "uniqueItems",
+    "writeOnly", "xml",
+];
+
+/// Warns about schema keywords OpenAPI 3.0 does not have. openapiv3 drops
+/// them silently, yet they are usually mistakes: a typo, or an unquoted
+/// comma in a YAML flow mapping that split a description into a new key.
+fn lint_schemas(value: &Value, pointer: &str, is_schema: bool, out: &mut Vec<Diagnostic>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = format!("{pointer}/{}", escape_token(key));
+                if is_schema && !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                    out.push(
+                        Diagnostic::warning(child_pointer.clone(), format!("`{key}` is not a schema keyword; it is ignored"))
+                            .with_hint("fix the spelling, or quote a YAML value that contains `, ` so it is not split into a new key"),
+                    );
+                    continue;
+                }
+                let child_is_schema = match key.as_str() {
+                    "schema" | "items" | "not" | "additionalProperties" => !is_examples(pointer),
+                    _ => pointer == "/components/schemas",
+                };
+                if is_schema && matches!(key.as_str(), "properties") {
+                    // Each member of `properties` is a schema.
+                    if let Value::Object(props) = child {
+                        for (name, prop) in props {
+                            lint_schemas(prop, &format!("{child_pointer}/{}", escape_token(name)), true, out);
+                        }
+                    }
+                    continue;
+                }
+                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                    continue;
+                }
+                lint_schemas(child, &child_pointer, child_is_schema && child.is_object(), out);
+            }
+        }
+        Value::Array(items) => {
+            // allOf / oneOf / anyOf lists hold schemas.
+            let holds_schemas = is_schema_list(pointer);
+            for (i, item) in items.iter().enumerate() {
+                lint_schemas(item, &format!("{pointer}/{i}"), holds_schemas && item.is_object(), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_examples(pointer: &str) -> bool {
+    pointer.ends_with("/example") || pointer.ends_with("/examples")
+}
+
+fn is_schema_list(pointer: &str) -> bool {
+    pointer.ends_with("/allOf") || pointer.ends_with("/oneOf") || pointer.ends_with("/anyOf")
 }

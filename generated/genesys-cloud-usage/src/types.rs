@@ -259,7 +259,7 @@ pub struct ErrorBody {
     #[serde(rename = "messageParams")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_params: Option<BTreeMap<String, String>>,
-    /// Correlation id of the request
+    /// Correlation id of the request, for support.
     #[serde(rename = "contextId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
@@ -348,7 +348,7 @@ pub struct Limit {
     /// `key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// Namespace of the limit
+    /// Namespace of the limit, such as `platform.api`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// `value`.

@@ -318,7 +318,7 @@ pub struct UsageEventsData {
     pub fleet: Option<String>,
     /// Devices counted.
     pub total_devices: i64,
-    /// Events the devices sent
+    /// Events the devices sent, with the events Notehub generated for them.
     pub total_events: i64,
     /// Billable events (all but platform events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,7 +333,7 @@ pub struct UsageEventsData {
     /// Device reboots in the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_reboots: Option<i64>,
-    /// Days in the period
+    /// Days in the period, for daily averages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_days_in_period: Option<i32>,
     /// Events per notefile; present only with `includeNotefiles=true`.

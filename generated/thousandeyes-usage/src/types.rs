@@ -413,7 +413,7 @@ pub struct UnitsByTests {
     #[serde(rename = "testType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_type: Option<String>,
-    /// True for an instant test
+    /// True for an instant test, false for a scheduled one.
     #[serde(rename = "isInstantTest")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_instant_test: Option<bool>,
@@ -580,7 +580,7 @@ pub struct ValidationError {
 /// `ValidationErrorItem` in the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationErrorItem {
-    /// Error code
+    /// Error code, documented by the vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The field in error.

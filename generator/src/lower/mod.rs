@@ -27,6 +27,7 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
         component_types: HashMap::new(),
         shared_types: HashMap::new(),
     };
+    cx.diags.items.extend(loaded.warnings.iter().cloned());
     let api = cx.lower_api();
     let mut diags = cx.diags;
     for d in &mut diags.items {
