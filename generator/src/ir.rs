@@ -21,6 +21,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types, sorted by Rust name.
     pub types: Vec<TypeDef>,
+    /// Response headers that carry the vendor's request id
+    /// (`x-apigen-request-id-headers`).
+    pub request_id_headers: Vec<String>,
 }
 
 /// One server entry.
@@ -41,10 +44,14 @@ pub struct Server {
 pub struct ServerVariable {
     /// Name in the template.
     pub name: String,
+    /// snake_case name of the client builder's setter.
+    pub rust_name: String,
+    /// UpperCamelCase name of its enum, when it has allowed values.
+    pub type_name: String,
     /// Default value.
     pub default: String,
-    /// Allowed values; empty when free.
-    pub allowed: Vec<String>,
+    /// Allowed values (names from `x-enum-varnames` where given); empty when free.
+    pub allowed: Vec<Variant>,
     /// Description.
     pub description: Option<String>,
 }
@@ -69,6 +76,9 @@ pub enum SecurityKind {
     OAuth2ClientCredentials {
         /// Where tokens are fetched.
         token_url: String,
+        /// The token URL with server variables (`x-apigen-token-url`), such as
+        /// `https://login.{region}/oauth/token`.
+        token_url_template: Option<String>,
     },
     /// A scheme the client does not implement yet; documented only.
     Other {
@@ -148,6 +158,95 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Security scheme names that apply; empty means none.
     pub security: Vec<String>,
+    /// How to walk its pages (`x-apigen-pagination`).
+    pub pagination: Option<Pagination>,
+    /// How to wait for what it starts (`x-apigen-poll`).
+    pub poll: Option<Poll>,
+}
+
+impl Operation {
+    /// The body type shared by every success response, if there is exactly one.
+    pub fn single_success_type(&self) -> Option<&TypeRef> {
+        let mut bodies = self.responses.iter().filter(|r| r.success).map(|r| r.body.as_ref().map(|b| &b.ty));
+        let first = bodies.next()??;
+        bodies.all(|b| b == Some(first)).then_some(first)
+    }
+}
+
+/// A path through fields of nested structs, from a JSON pointer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldPath {
+    /// The pointer as written in the spec.
+    pub pointer: String,
+    /// One step per field.
+    pub steps: Vec<FieldStep>,
+    /// The type at the end.
+    pub ty: TypeRef,
+}
+
+/// One field of a [`FieldPath`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldStep {
+    /// The field's Rust name.
+    pub rust_name: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the field is boxed.
+    pub boxed: bool,
+}
+
+/// Cursor pagination of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The optional query parameter that takes the cursor, by index into `params`.
+    pub cursor_param: usize,
+    /// Where the next page's cursor comes from.
+    pub next: NextPage,
+    /// The page's items; its type is an array.
+    pub items: FieldPath,
+    /// The type of one item.
+    pub item_ty: TypeRef,
+    /// The type of a page.
+    pub page_ty: TypeRef,
+}
+
+/// Where the next cursor is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NextPage {
+    /// A body field holds it.
+    Cursor(FieldPath),
+    /// A body field holds the next page's URL; the cursor is that URL's
+    /// value of the cursor parameter.
+    Link(FieldPath),
+}
+
+/// Submit-then-poll: after this operation, another one is called until a
+/// status field says done or failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Poll {
+    /// Rust method name of the polled operation.
+    pub operation: String,
+    /// Its type name stem.
+    pub operation_type: String,
+    /// The polled operation's required arguments, in order.
+    pub args: Vec<PollArg>,
+    /// The status field in the polled operation's reply.
+    pub status: FieldPath,
+    /// Status values that mean done.
+    pub done: Vec<String>,
+    /// Status values that mean failed.
+    pub failed: Vec<String>,
+    /// The polled operation's success type.
+    pub result_ty: TypeRef,
+}
+
+/// Where an argument of the polled operation comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PollArg {
+    /// A field of the submit reply (`$response.body#/executionId`).
+    ResponseBody(FieldPath),
+    /// A parameter of the submit request (`$request.path.clientId`), by index.
+    RequestParam(usize),
 }
 
 /// Permissions an operation requires.

@@ -19,7 +19,7 @@ fn options_for(path: &Path) -> Options {
 fn reviewed(files: &[GeneratedFile]) -> String {
     files
         .iter()
-        .filter(|f| f.path != "src/runtime.rs" && f.path != "Cargo.toml")
+        .filter(|f| !f.path.starts_with("src/runtime/") && f.path != "Cargo.toml")
         .map(|f| format!("=== {} ===\n{}", f.path, f.contents))
         .collect::<Vec<_>>()
         .join("\n")

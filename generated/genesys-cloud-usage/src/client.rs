@@ -4,32 +4,112 @@
 //! The client and its configuration.
 
 use std::sync::Arc;
+use std::time::Duration;
 use crate::operations::{
     GetOauthClientUsageQueryResult, GetOauthClientUsageSummary,
     GetUsageQueryExecutionIdResults, GetUsageSimplesearchExecutionIdResults,
     PostOauthClientUsageQuery, PostUsageQuery, PostUsageSimplesearch,
 };
 use crate::types::{ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch};
-use crate::runtime::{Config, Secret};
-
+use crate::runtime::{
+    Auth, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider,
+};
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.mypurecloud.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.mypurecloud.com";
+/// How long one attempt may take in all, unless configured otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting may take, unless configured otherwise.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Response headers that carry this API's request id.
+const REQUEST_ID_HEADERS: &[&str] = &["ININ-Correlation-Id"];
+/// Domain of the region; the default is US East (Virginia).
+///
+/// The `{region}` of the server URL; `Other` takes a value the spec does not list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Region {
+    /// `mypurecloud.com`
+    UsEast1,
+    /// `use2.us-gov-pure.cloud`
+    UsEast2Fedramp,
+    /// `usw2.pure.cloud`
+    UsWest2,
+    /// `cac1.pure.cloud`
+    CaCentral1,
+    /// `sae1.pure.cloud`
+    SaEast1,
+    /// `mypurecloud.ie`
+    EuWest1,
+    /// `euw2.pure.cloud`
+    EuWest2,
+    /// `mypurecloud.de`
+    EuCentral1,
+    /// `euc2.pure.cloud`
+    EuCentral2,
+    /// `mec1.pure.cloud`
+    MeCentral1,
+    /// `aps1.pure.cloud`
+    ApSouth1,
+    /// `apne2.pure.cloud`
+    ApNortheast2,
+    /// `apne3.pure.cloud`
+    ApNortheast3,
+    /// `mypurecloud.com.au`
+    ApSoutheast2,
+    /// `mypurecloud.jp`
+    ApNortheast1,
+    /// A value the spec does not list.
+    Other(String),
+}
+
+impl Region {
+    /// The value put into the URL.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Region::UsEast1 => "mypurecloud.com",
+            Region::UsEast2Fedramp => "use2.us-gov-pure.cloud",
+            Region::UsWest2 => "usw2.pure.cloud",
+            Region::CaCentral1 => "cac1.pure.cloud",
+            Region::SaEast1 => "sae1.pure.cloud",
+            Region::EuWest1 => "mypurecloud.ie",
+            Region::EuWest2 => "euw2.pure.cloud",
+            Region::EuCentral1 => "mypurecloud.de",
+            Region::EuCentral2 => "euc2.pure.cloud",
+            Region::MeCentral1 => "mec1.pure.cloud",
+            Region::ApSouth1 => "aps1.pure.cloud",
+            Region::ApNortheast2 => "apne2.pure.cloud",
+            Region::ApNortheast3 => "apne3.pure.cloud",
+            Region::ApSoutheast2 => "mypurecloud.com.au",
+            Region::ApNortheast1 => "mypurecloud.jp",
+            Region::Other(value) => value,
+        }
+    }
+}
+
+impl Default for Region {
+    /// The spec's default.
+    fn default() -> Self {
+        Region::UsEast1
+    }
+}
+
 /// Client for the Genesys Cloud Usage API.
 ///
-/// Cloning is cheap: clones share one connection pool and configuration.
+/// Cloning is cheap: clones share one connection pool, configuration and token cache. Its `Debug` output never shows credentials.
 #[derive(Clone, Debug)]
 pub struct Client {
     config: Arc<Config>,
 }
 
 impl Client {
-    /// A client for [`DEFAULT_BASE_URL`] without credentials.
+    /// A client for [`DEFAULT_BASE_URL`] without credentials, with the
+    /// default retry policy and timeouts.
     ///
     /// # Panics
     ///
-    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised.
+    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
+    /// [`ClientBuilder::build`] reports that as an error instead.
     pub fn new() -> Self {
-        Client::from_parts(DEFAULT_BASE_URL.to_string(), None, reqwest::Client::new())
+        Client::builder().build().expect("the TLS backend initialises")
     }
 
     /// Starts configuring a client.
@@ -40,20 +120,6 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.config.base_url
-    }
-
-    fn from_parts(
-        base_url: String,
-        bearer_token: Option<Secret>,
-        http: reqwest::Client,
-    ) -> Self {
-        Client {
-            config: Arc::new(Config {
-                base_url,
-                bearer_token,
-                http,
-            }),
-        }
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -196,37 +262,116 @@ impl Default for Client {
     }
 }
 
-/// Configures a [`Client`].
-#[derive(Debug, Default)]
+/// Configures a [`Client`]: server, credentials, retries and timeouts.
+#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    bearer_token: Option<Secret>,
+    region: Option<Region>,
+    auth: Auth,
+    client_credentials: Option<(String, Secret)>,
+    token_url: Option<String>,
     http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Option<Duration>>,
+    connect_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`].
+    /// Sends requests to `url` instead of the spec's server, for a proxy,
+    /// a test server or another deployment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
+    /// Sets `{region}` of the server URL (default `mypurecloud.com`). Domain of the region; the default is US East (Virginia).
+    pub fn region(mut self, value: Region) -> Self {
+        self.region = Some(value);
+        self
+    }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
-    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token (client credentials, from `https://login.mypurecloud.com/oauth/token`). OAuth 2 client credentials of an OAuth client of the organization. Tokens
+    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials). OAuth 2 client credentials of an OAuth client of the organization. Tokens
     /// come from the login host of the organization's region.
     ///
     /// The API's `BearerAuth` scheme takes a bearer token. An access token obtained elsewhere (implicit grant, code grant or SAML2 bearer).
     ///
-    /// The token never appears in `Debug` output.
+    /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(Secret(token.into()));
+        self.auth = Auth::Static(Secret(token.into()));
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its proxy, TLS and timeout settings).
+    /// Asks `provider` for a token before every request, for applications
+    /// that obtain and refresh tokens themselves.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = Auth::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Authenticates with OAuth 2 client credentials (the spec's `PureCloudOAuth` scheme): fetches an access token from `https://login.{region}/oauth/token`, with the server variables put in, caches it, and fetches a new one shortly before it expires. Concurrent requests share one fetch.
+    ///
+    /// The secret never appears in `Debug` output, errors or logs.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.client_credentials = Some((client_id.into(), Secret(client_secret.into())));
+        self
+    }
+
+    /// Fetches client-credentials tokens from `url` instead of the spec's token URL.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    fn default_token_url(&self) -> String {
+        "https://login.{region}/oauth/token"
+            .to_string()
+            .replace(
+                "{region}",
+                self.region.as_ref().map_or("mypurecloud.com", |v| v.as_str()),
+            )
+    }
+
+    /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
+    /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// How requests are retried; [`RetryPolicy::default`] unless set.
+    /// [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How long one attempt may take in all, from connecting to the last
+    /// byte of the reply (30 seconds unless set; `None` for no limit).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long connecting may take (10 seconds unless set).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -237,11 +382,57 @@ impl ClientBuilder {
     /// When no HTTP client was given and one cannot be created (the TLS
     /// backend fails to initialise).
     pub fn build(self) -> Result<Client, reqwest::Error> {
-        let http = match self.http {
+        let http = match self.http.clone() {
             Some(http) => http,
-            None => reqwest::Client::builder().build()?,
+            None => {
+                reqwest::Client::builder()
+                    .connect_timeout(
+                        self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    )
+                    .build()?
+            }
         };
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        Ok(Client::from_parts(base_url, self.bearer_token, http))
+        let base_url = match self.base_url.clone() {
+            Some(url) => url,
+            None => {
+                "https://api.{region}"
+                    .to_string()
+                    .replace(
+                        "{region}",
+                        self.region.as_ref().map_or("mypurecloud.com", |v| v.as_str()),
+                    )
+            }
+        };
+        let retry = self.retry.clone().unwrap_or_default();
+        let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+        let auth = match self.client_credentials.clone() {
+            Some((client_id, secret)) => {
+                let token_url = self
+                    .token_url
+                    .clone()
+                    .unwrap_or_else(|| self.default_token_url());
+                Auth::Provider(
+                    Arc::new(
+                        ClientCredentials::new(
+                            token_url,
+                            client_id,
+                            secret.0,
+                            http.clone(),
+                        ),
+                    ),
+                )
+            }
+
+            None => self.auth,
+        };
+        let config = Config {
+            base_url,
+            auth,
+            http,
+            retry,
+            timeout,
+            request_id_headers: REQUEST_ID_HEADERS,
+        };
+        Ok(Client { config: Arc::new(config) })
     }
 }

@@ -4,28 +4,37 @@
 //! The client and its configuration.
 
 use std::sync::Arc;
+use std::time::Duration;
 use crate::operations::{GetDataUsage, GetEventsUsage, GetSessionsUsage};
 use crate::types::Period;
-use crate::runtime::{Config, Secret};
+use crate::runtime::{Auth, Config, RetryPolicy, Secret, TokenProvider};
 
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.notefile.net`.
 pub const DEFAULT_BASE_URL: &str = "https://api.notefile.net";
+/// How long one attempt may take in all, unless configured otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting may take, unless configured otherwise.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Response headers that carry this API's request id.
+const REQUEST_ID_HEADERS: &[&str] = &[];
 /// Client for the Blues Notehub Usage API.
 ///
-/// Cloning is cheap: clones share one connection pool and configuration.
+/// Cloning is cheap: clones share one connection pool, configuration and token cache. Its `Debug` output never shows credentials.
 #[derive(Clone, Debug)]
 pub struct Client {
     config: Arc<Config>,
 }
 
 impl Client {
-    /// A client for [`DEFAULT_BASE_URL`] without credentials.
+    /// A client for [`DEFAULT_BASE_URL`] without credentials, with the
+    /// default retry policy and timeouts.
     ///
     /// # Panics
     ///
-    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised.
+    /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
+    /// [`ClientBuilder::build`] reports that as an error instead.
     pub fn new() -> Self {
-        Client::from_parts(DEFAULT_BASE_URL.to_string(), None, reqwest::Client::new())
+        Client::builder().build().expect("the TLS backend initialises")
     }
 
     /// Starts configuring a client.
@@ -36,20 +45,6 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.config.base_url
-    }
-
-    fn from_parts(
-        base_url: String,
-        bearer_token: Option<Secret>,
-        http: reqwest::Client,
-    ) -> Self {
-        Client {
-            config: Arc::new(Config {
-                base_url,
-                bearer_token,
-                http,
-            }),
-        }
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -122,16 +117,31 @@ impl Default for Client {
     }
 }
 
-/// Configures a [`Client`].
-#[derive(Debug, Default)]
+/// Configures a [`Client`]: server, credentials, retries and timeouts.
+#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    bearer_token: Option<Secret>,
+    auth: Auth,
     http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    timeout: Option<Option<Duration>>,
+    connect_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`].
+    /// Sends requests to `url` instead of the spec's server, for a proxy,
+    /// a test server or another deployment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -141,15 +151,43 @@ impl ClientBuilder {
     ///
     /// The API's `personalAccessToken` scheme takes a bearer token. A personal access token created in Notehub.
     ///
-    /// The token never appears in `Debug` output.
+    /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(Secret(token.into()));
+        self.auth = Auth::Static(Secret(token.into()));
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its proxy, TLS and timeout settings).
+    /// Asks `provider` for a token before every request, for applications
+    /// that obtain and refresh tokens themselves.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = Auth::Provider(Arc::new(provider));
+        self
+    }
+
+    /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
+    /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// How requests are retried; [`RetryPolicy::default`] unless set.
+    /// [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// How long one attempt may take in all, from connecting to the last
+    /// byte of the reply (30 seconds unless set; `None` for no limit).
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long connecting may take (10 seconds unless set).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -160,11 +198,31 @@ impl ClientBuilder {
     /// When no HTTP client was given and one cannot be created (the TLS
     /// backend fails to initialise).
     pub fn build(self) -> Result<Client, reqwest::Error> {
-        let http = match self.http {
+        let http = match self.http.clone() {
             Some(http) => http,
-            None => reqwest::Client::builder().build()?,
+            None => {
+                reqwest::Client::builder()
+                    .connect_timeout(
+                        self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    )
+                    .build()?
+            }
         };
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        Ok(Client::from_parts(base_url, self.bearer_token, http))
+        let base_url = match self.base_url.clone() {
+            Some(url) => url,
+            None => DEFAULT_BASE_URL.to_string(),
+        };
+        let retry = self.retry.clone().unwrap_or_default();
+        let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+        let auth = self.auth;
+        let config = Config {
+            base_url,
+            auth,
+            http,
+            retry,
+            timeout,
+            request_id_headers: REQUEST_ID_HEADERS,
+        };
+        Ok(Client { config: Arc::new(config) })
     }
 }

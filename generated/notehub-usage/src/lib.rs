@@ -13,12 +13,17 @@
 //! Generated from `specs/notehub-usage.yaml` by apigen.
 
 #![deny(missing_docs)]
+#![allow(clippy::result_large_err)]
 mod client;
 pub mod operations;
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod runtime;
 pub mod types;
 pub use chrono;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use futures_util;
 pub use reqwest;
-pub use runtime::{ApiError, ApiResponse, Error};
+pub use runtime::{
+    ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy,
+    TokenFuture, TokenProvider,
+};

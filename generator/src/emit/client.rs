@@ -1,20 +1,27 @@
-//! `Client`, its builder, and one method per operation.
+//! `Client`, its builder, server-variable enums, and one method per operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, paragraphs};
-use super::operation::argument_type;
+use super::docs::{clean, doc_attrs, paragraphs};
+use super::operation::{argument_type, named_imports};
 use super::rust_type::Uses;
 use crate::ident::ident;
-use crate::ir::{Api, SecurityKind};
+use crate::ir::{Api, SecurityKind, Server, ServerVariable};
 
 /// Names `client.rs` uses itself.
-const NAMES_IN_SCOPE: &[&str] = &["Arc", "Client", "ClientBuilder", "Config", "Secret"];
+const NAMES_IN_SCOPE: &[&str] = &[
+    "Arc", "Auth", "Client", "ClientBuilder", "ClientCredentials", "Config", "Duration", "RetryPolicy", "Secret",
+    "TokenProvider",
+];
 
 pub fn client_file(api: &Api) -> TokenStream {
-    let mut uses = Uses::qualifying(api, NAMES_IN_SCOPE);
-    let default_url = api.servers.first().map(|s| s.default_url.clone()).unwrap_or_default();
+    let mut in_scope: Vec<&str> = NAMES_IN_SCOPE.to_vec();
+    let server = api.servers.first();
+    let variables: &[ServerVariable] = server.map(|s| s.variables.as_slice()).unwrap_or_default();
+    in_scope.extend(variables.iter().map(|v| v.type_name.as_str()));
+    let mut uses = Uses::qualifying(api, &in_scope);
+    let default_url = server.map(|s| s.default_url.clone()).unwrap_or_default();
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.rust_name);
         let builder = ident(&op.type_name);
@@ -23,26 +30,15 @@ pub fn client_file(api: &Api) -> TokenStream {
         for p in op.params.iter().filter(|p| p.required) {
             let pname = ident(&p.rust_name);
             let (ty, into) = argument_type(&p.ty, api, &mut uses);
-            let converted = if into { quote!(#pname.into()) } else { quote!(#pname) };
             args.push(quote!(#pname: #ty));
-            values.push(converted);
+            values.push(if into { quote!(#pname.into()) } else { quote!(#pname) });
         }
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
             let ty = uses.ty(&body.ty);
             args.push(quote!(body: #ty));
             values.push(quote!(body));
         }
-        let mut text = paragraphs([op.summary.as_deref(), op.description.as_deref()]);
-        text.push_str(&format!("\n\nSends `{} {}`.", op.method.as_str(), op.path));
-        if let Some(perms) = &op.permissions {
-            let list: Vec<String> = perms.names.iter().map(|n| format!("`{n}`")).collect();
-            text.push_str(&format!("\n\nRequires {} of the permissions {}.", perms.kind.to_lowercase(), list.join(", ")));
-        }
-        let required: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| format!("- `{}`: {}", p.rust_name.trim_start_matches("r#"), super::operation::param_doc(p).replace("\n\n", " "))).collect();
-        if !required.is_empty() {
-            text.push_str(&format!("\n\n# Arguments\n\n{}", required.join("\n")));
-        }
-        let docs = doc_attrs(&text);
+        let docs = doc_attrs(&operation_doc(op));
         let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
         quote! {
             #docs
@@ -54,27 +50,54 @@ pub fn client_file(api: &Api) -> TokenStream {
     }).collect::<Vec<_>>();
 
     let builders = api.operations.iter().map(|op| ident(&op.type_name));
-    let named_imports = super::operation::named_imports(&uses);
+    let named_imports = named_imports(&uses);
     let std_imports = uses.std_imports();
+    let server_enums = variables.iter().filter(|v| !v.allowed.is_empty()).map(server_enum);
+    let (var_fields, var_setters, var_values) = server_variable_parts(variables);
+    let base_url_expr = base_url_expr(server, &var_values);
+    let Credentials { fields: credential_fields, methods: credential_methods, auth: build_auth } =
+        client_credentials(api, &var_values);
+    let request_id_headers = &api.request_id_headers;
+    let has_credentials = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
+    let runtime_imports = if has_credentials {
+        quote!(use crate::runtime::{Auth, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider};)
+    } else {
+        quote!(use crate::runtime::{Auth, Config, RetryPolicy, Secret, TokenProvider};)
+    };
 
-    let auth_doc = auth_doc(api);
     let client_doc = doc_attrs(&format!(
-        "Client for the {}.\n\nCloning is cheap: clones share one connection pool and configuration.",
-        api.title
+        "Client for the {}.\n\nCloning is cheap: clones share one connection pool, configuration and token cache. \
+         Its `Debug` output never shows credentials.",
+        clean(&api.title)
     ));
-    let url_doc = doc_attrs(&format!("The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `{default_url}`."));
-    let token_doc = doc_attrs(&format!("Sends `Authorization: Bearer <token>` with every request.{auth_doc}\n\nThe token never appears in `Debug` output."));
+    let url_doc = doc_attrs(&format!(
+        "The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `{default_url}`."
+    ));
+    let token_doc = doc_attrs(&format!(
+        "Sends `Authorization: Bearer <token>` with every request.{}\n\nThe token never appears in `Debug` output, errors or logs.",
+        auth_doc(api)
+    ));
 
     quote! {
         //! The client and its configuration.
         use std::sync::Arc;
+        use std::time::Duration;
         #std_imports
         use crate::operations::{#(#builders),*};
         #named_imports
-        use crate::runtime::{Config, Secret};
+        #runtime_imports
 
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        /// How long one attempt may take in all, unless configured otherwise.
+        const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+        /// How long connecting may take, unless configured otherwise.
+        const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+        /// Response headers that carry this API's request id.
+        const REQUEST_ID_HEADERS: &[&str] = &[#(#request_id_headers),*];
+
+        #(#server_enums)*
 
         #client_doc
         #[derive(Clone, Debug)]
@@ -83,13 +106,15 @@ pub fn client_file(api: &Api) -> TokenStream {
         }
 
         impl Client {
-            /// A client for [`DEFAULT_BASE_URL`] without credentials.
+            /// A client for [`DEFAULT_BASE_URL`] without credentials, with the
+            /// default retry policy and timeouts.
             ///
             /// # Panics
             ///
-            /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised.
+            /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
+            /// [`ClientBuilder::build`] reports that as an error instead.
             pub fn new() -> Self {
-                Client::from_parts(DEFAULT_BASE_URL.to_string(), None, reqwest::Client::new())
+                Client::builder().build().expect("the TLS backend initialises")
             }
 
             /// Starts configuring a client.
@@ -100,10 +125,6 @@ pub fn client_file(api: &Api) -> TokenStream {
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
                 &self.config.base_url
-            }
-
-            fn from_parts(base_url: String, bearer_token: Option<Secret>, http: reqwest::Client) -> Self {
-                Client { config: Arc::new(Config { base_url, bearer_token, http }) }
             }
 
             pub(crate) fn config(&self) -> &Config {
@@ -119,30 +140,79 @@ pub fn client_file(api: &Api) -> TokenStream {
             }
         }
 
-        /// Configures a [`Client`].
-        #[derive(Debug, Default)]
+        /// Configures a [`Client`]: server, credentials, retries and timeouts.
+        #[derive(Default)]
         pub struct ClientBuilder {
             base_url: Option<String>,
-            bearer_token: Option<Secret>,
+            #(#var_fields,)*
+            auth: Auth,
+            #credential_fields
             http: Option<reqwest::Client>,
+            retry: Option<RetryPolicy>,
+            timeout: Option<Option<Duration>>,
+            connect_timeout: Option<Duration>,
+        }
+
+        impl std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("auth", &self.auth)
+                    .field("retry", &self.retry)
+                    .field("timeout", &self.timeout)
+                    .finish_non_exhaustive()
+            }
         }
 
         impl ClientBuilder {
-            /// Sends requests to `url` instead of [`DEFAULT_BASE_URL`].
+            /// Sends requests to `url` instead of the spec's server, for a proxy,
+            /// a test server or another deployment.
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
                 self.base_url = Some(url.into());
                 self
             }
 
+            #(#var_setters)*
+
             #token_doc
             pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-                self.bearer_token = Some(Secret(token.into()));
+                self.auth = Auth::Static(Secret(token.into()));
                 self
             }
 
-            /// Uses an existing `reqwest::Client` (its proxy, TLS and timeout settings).
+            /// Asks `provider` for a token before every request, for applications
+            /// that obtain and refresh tokens themselves.
+            pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+                self.auth = Auth::Provider(Arc::new(provider));
+                self
+            }
+
+            #credential_methods
+
+            /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
+            /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
+                self
+            }
+
+            /// How requests are retried; [`RetryPolicy::default`] unless set.
+            /// [`RetryPolicy::disabled`] turns retries off.
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            /// How long one attempt may take in all, from connecting to the last
+            /// byte of the reply (30 seconds unless set; `None` for no limit).
+            pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// How long connecting may take (10 seconds unless set).
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+                self.connect_timeout = Some(timeout);
                 self
             }
 
@@ -153,14 +223,216 @@ pub fn client_file(api: &Api) -> TokenStream {
             /// When no HTTP client was given and one cannot be created (the TLS
             /// backend fails to initialise).
             pub fn build(self) -> Result<Client, reqwest::Error> {
-                let http = match self.http {
+                let http = match self.http.clone() {
                     Some(http) => http,
-                    None => reqwest::Client::builder().build()?,
+                    None => reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                        .build()?,
                 };
-                let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-                Ok(Client::from_parts(base_url, self.bearer_token, http))
+                let base_url = match self.base_url.clone() {
+                    Some(url) => url,
+                    None => #base_url_expr,
+                };
+                let retry = self.retry.clone().unwrap_or_default();
+                let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+                #build_auth
+                let config = Config {
+                    base_url,
+                    auth,
+                    http,
+                    retry,
+                    timeout,
+                    request_id_headers: REQUEST_ID_HEADERS,
+                };
+                Ok(Client { config: Arc::new(config) })
             }
         }
+    }
+}
+
+fn operation_doc(op: &crate::ir::Operation) -> String {
+    let mut text = paragraphs([op.summary.as_deref(), op.description.as_deref()]);
+    text.push_str(&format!("\n\nSends `{} {}`.", op.method.as_str(), op.path));
+    if let Some(perms) = &op.permissions {
+        let list: Vec<String> = perms.names.iter().map(|n| format!("`{n}`")).collect();
+        text.push_str(&format!("\n\nRequires {} of the permissions {}.", perms.kind.to_lowercase(), list.join(", ")));
+    }
+    let required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("- `{}`: {}", p.rust_name.trim_start_matches("r#"), super::operation::param_doc(p).replace("\n\n", " ")))
+        .collect();
+    if !required.is_empty() {
+        text.push_str(&format!("\n\n# Arguments\n\n{}", required.join("\n")));
+    }
+    text
+}
+
+/// A server variable with allowed values as an enum.
+fn server_enum(var: &ServerVariable) -> TokenStream {
+    let name = ident(&var.type_name);
+    let docs = doc_attrs(&format!(
+        "{}\n\nThe `{{{}}}` of the server URL; `Other` takes a value the spec does not list.",
+        var.description.as_deref().map(clean).unwrap_or_else(|| format!("Values of `{}`.", var.name)),
+        var.name
+    ));
+    let idents: Vec<_> = var.allowed.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&str> = var.allowed.iter().map(|v| v.api_name.as_str()).collect();
+    let variant_docs = values.iter().map(|v| doc_attrs(&format!("`{v}`")));
+    let default = var.allowed.iter().find(|v| v.api_name == var.default).map(|v| ident(&v.rust_name));
+    let default_impl = default.map(|d| {
+        quote! {
+            impl Default for #name {
+                /// The spec's default.
+                fn default() -> Self {
+                    #name::#d
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #( #variant_docs #idents, )*
+            /// A value the spec does not list.
+            Other(String),
+        }
+
+        impl #name {
+            /// The value put into the URL.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #name::#idents => #values, )*
+                    #name::Other(value) => value,
+                }
+            }
+        }
+
+        #default_impl
+    }
+}
+
+/// Builder fields, setters, and the expressions giving each variable's value.
+fn server_variable_parts(variables: &[ServerVariable]) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<proc_macro2::Ident>) {
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut names = Vec::new();
+    for var in variables {
+        let field = ident(&var.rust_name);
+        let docs = doc_attrs(&format!(
+            "Sets `{{{}}}` of the server URL (default `{}`).{}",
+            var.name,
+            var.default,
+            var.description.as_deref().map(|d| format!(" {}", clean(d))).unwrap_or_default()
+        ));
+        if var.allowed.is_empty() {
+            fields.push(quote!(#field: Option<String>));
+            setters.push(quote! {
+                #docs
+                pub fn #field(mut self, value: impl Into<String>) -> Self {
+                    self.#field = Some(value.into());
+                    self
+                }
+            });
+        } else {
+            let ty = ident(&var.type_name);
+            fields.push(quote!(#field: Option<#ty>));
+            setters.push(quote! {
+                #docs
+                pub fn #field(mut self, value: #ty) -> Self {
+                    self.#field = Some(value);
+                    self
+                }
+            });
+        }
+        names.push(field);
+    }
+    (fields, setters, names)
+}
+
+/// The default server URL with the builder's variable values put in.
+fn base_url_expr(server: Option<&Server>, var_fields: &[proc_macro2::Ident]) -> TokenStream {
+    let Some(server) = server.filter(|s| !s.variables.is_empty()) else {
+        return quote!(DEFAULT_BASE_URL.to_string());
+    };
+    fill_template(&server.template, &server.variables, var_fields)
+}
+
+/// `template` with `{variable}` replaced by the builder's value or the default.
+fn fill_template(template: &str, variables: &[ServerVariable], var_fields: &[proc_macro2::Ident]) -> TokenStream {
+    let replacements = variables.iter().zip(var_fields).map(|(var, field)| {
+        let placeholder = format!("{{{}}}", var.name);
+        let default = &var.default;
+        let value = if var.allowed.is_empty() {
+            quote!(self.#field.as_deref().unwrap_or(#default))
+        } else {
+            quote!(self.#field.as_ref().map_or(#default, |v| v.as_str()))
+        };
+        quote!(.replace(#placeholder, #value))
+    });
+    quote!(#template.to_string() #(#replacements)*)
+}
+
+/// The parts of `ClientBuilder` for OAuth 2 client credentials, present only
+/// when the spec declares them: fields, setters, and how `build` makes `auth`.
+struct Credentials {
+    fields: TokenStream,
+    methods: TokenStream,
+    auth: TokenStream,
+}
+
+fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentials {
+    let scheme = api.security.iter().find_map(|s| match &s.kind {
+        SecurityKind::OAuth2ClientCredentials { token_url, token_url_template } => Some((s, token_url, token_url_template)),
+        _ => None,
+    });
+    let Some((scheme, url, template)) = scheme else {
+        return Credentials { fields: quote!(), methods: quote!(), auth: quote!(let auth = self.auth;) };
+    };
+    let variables: &[ServerVariable] = api.servers.first().map(|s| s.variables.as_slice()).unwrap_or_default();
+    let (default_url, where_from) = match template {
+        Some(t) => (fill_template(t, variables, var_fields), format!("`{t}`, with the server variables put in")),
+        None => (quote!(#url.to_string()), format!("`{url}`")),
+    };
+    let docs = doc_attrs(&format!(
+        "Authenticates with OAuth 2 client credentials (the spec's `{}` scheme): fetches an access token from {where_from}, \
+         caches it, and fetches a new one shortly before it expires. Concurrent requests share one fetch.\n\n\
+         The secret never appears in `Debug` output, errors or logs.",
+        scheme.name
+    ));
+    Credentials {
+        fields: quote! {
+            client_credentials: Option<(String, Secret)>,
+            token_url: Option<String>,
+        },
+        methods: quote! {
+            #docs
+            pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                self.client_credentials = Some((client_id.into(), Secret(client_secret.into())));
+                self
+            }
+
+            /// Fetches client-credentials tokens from `url` instead of the spec's token URL.
+            pub fn token_url(mut self, url: impl Into<String>) -> Self {
+                self.token_url = Some(url.into());
+                self
+            }
+
+            fn default_token_url(&self) -> String {
+                #default_url
+            }
+        },
+        auth: quote! {
+            let auth = match self.client_credentials.clone() {
+                Some((client_id, secret)) => {
+                    let token_url = self.token_url.clone().unwrap_or_else(|| self.default_token_url());
+                    Auth::Provider(Arc::new(ClientCredentials::new(token_url, client_id, secret.0, http.clone())))
+                }
+                None => self.auth,
+            };
+        },
     }
 }
 
@@ -169,15 +441,15 @@ fn auth_doc(api: &Api) -> String {
     for s in &api.security {
         let how = match &s.kind {
             SecurityKind::Bearer => "a bearer token".to_string(),
-            SecurityKind::OAuth2ClientCredentials { token_url } => {
-                format!("an OAuth 2 access token (client credentials, from `{token_url}`)")
+            SecurityKind::OAuth2ClientCredentials { .. } => {
+                "an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials)".to_string()
             }
             SecurityKind::Other { summary } => summary.clone(),
         };
         out.push_str(&format!("\n\nThe API's `{}` scheme takes {how}.", s.name));
         if let Some(d) = &s.description {
             out.push(' ');
-            out.push_str(&super::docs::clean(d));
+            out.push_str(&clean(d));
         }
     }
     out

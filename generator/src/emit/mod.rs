@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod field_path;
 mod manifest;
 mod operation;
 mod rust_type;
@@ -16,7 +17,17 @@ use crate::ir::Api;
 use crate::{GeneratedFile, Options};
 
 /// The runtime every crate carries, copied as is.
-const RUNTIME: &str = include_str!("../../../templates/runtime.rs");
+const RUNTIME: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
+    ("error.rs", include_str!("../../../templates/runtime/error.rs")),
+    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
+    ("paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
+    ("params.rs", include_str!("../../../templates/runtime/params.rs")),
+    ("poll.rs", include_str!("../../../templates/runtime/poll.rs")),
+    ("response.rs", include_str!("../../../templates/runtime/response.rs")),
+    ("retry.rs", include_str!("../../../templates/runtime/retry.rs")),
+    ("transport.rs", include_str!("../../../templates/runtime/transport.rs")),
+];
 
 /// Every file of the crate, sorted by path.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, String> {
@@ -39,7 +50,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, String> 
     for op in &api.operations {
         rust(&format!("src/operations/{}.rs", module_name(&op.rust_name)), operation::operation_file(api, op))?;
     }
-    files.push(GeneratedFile { path: "src/runtime.rs".into(), contents: format!("{rust_header}{RUNTIME}") });
+    for (name, source) in RUNTIME {
+        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: format!("{rust_header}{source}") });
+    }
     files.push(manifest::cargo_toml(api, options));
     files.push(manifest::readme(api, options));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -63,21 +76,32 @@ fn lib_file(api: &Api, options: &Options) -> TokenStream {
     );
     let docs = text;
     let lines = docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let mut client_exports = vec![quote!(Client), quote!(ClientBuilder), quote!(DEFAULT_BASE_URL)];
+    for var in api.servers.first().map(|s| s.variables.as_slice()).unwrap_or_default() {
+        if !var.allowed.is_empty() {
+            let name = ident(&var.type_name);
+            client_exports.push(quote!(#name));
+        }
+    }
     quote! {
         #( #![doc = #lines] )*
         #![deny(missing_docs)]
+        // Errors keep the reply's status, headers and body for diagnosis; their
+        // size is nothing next to the network round trip that produced them.
+        #![allow(clippy::result_large_err)]
 
         mod client;
         pub mod operations;
         // Shared by every generated crate; not every API uses every helper.
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_imports)]
         mod runtime;
         pub mod types;
 
         pub use chrono;
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use client::{#(#client_exports),*};
+        pub use futures_util;
         pub use reqwest;
-        pub use runtime::{ApiError, ApiResponse, Error};
+        pub use runtime::{ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider};
     }
 }
 

@@ -111,6 +111,8 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
     }
 
     let path = path_code(op);
+    let op_id = &op.api_name;
+    let path_template = &op.path;
     let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(param_code).collect();
     let body_code = match &op.body {
         Some(b) if b.required => {
@@ -237,14 +239,27 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
     let send_doc = doc_attrs(&format!("Sends `{} {}` and decodes the reply.", op.method.as_str(), op.path));
     let module_doc = format!(" `{} {}`: {summary}", op.method.as_str(), op.path);
 
+    let (pagination, poll_method) = (pagination_code(op, &builder, &error_enum, &mut uses), poll_code(op, &error_enum, &mut uses));
+    let stream_import = if op.pagination.is_some() { quote!(use futures_util::Stream;) } else { quote!() };
+    let runtime_extra = if op.poll.is_some() { quote!(, PollError, PollOptions) } else { quote!() };
+    let extra_imports = match &op.poll {
+        Some(poll) => {
+            let target_error = format_ident!("{}Error", poll.operation_type);
+            quote!(use crate::operations::#target_error;)
+        }
+        None => quote!(),
+    };
     let named_imports = named_imports(&uses);
     let std_imports = uses.std_imports();
     quote! {
         #![doc = #module_doc]
         #std_imports
+        use std::time::Duration;
+        #stream_import
         use reqwest::Method;
         #named_imports
-        use crate::runtime::{self, ApiResponse, Error, Request};
+        #extra_imports
+        use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy #runtime_extra};
         use crate::Client;
 
         #builder_doc
@@ -252,27 +267,44 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #builder<'a> {
             client: &'a Client,
+            options: RequestOptions,
             #(#fields,)*
         }
 
         impl<'a> #builder<'a> {
             pub(crate) fn new(client: &'a Client, #(#new_args),*) -> Self {
-                #builder { client, #(#new_inits),* }
+                #builder { client, options: RequestOptions::default(), #(#new_inits),* }
             }
 
             #(#setters)*
 
+            /// Retries this request by `policy` instead of the client's policy.
+            pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+            pub fn with_timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
             #send_doc
             pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
                 #path
-                #request_binding = Request::new(Method::#method, path);
+                #request_binding = Request::new(#op_id, Method::#method, #path_template, path);
                 #accept_code
                 #(#params_code)*
                 #body_code
-                let response = runtime::send(self.client.config(), request).await?;
+                let response = runtime::send(self.client.config(), request, &self.options).await?;
                 #dispatch
             }
+
+            #poll_method
         }
+
+        #pagination
 
         #success_enum
 
@@ -394,5 +426,125 @@ fn response_doc(r: &Response) -> String {
         format!("{status}.")
     } else {
         format!("{status}: {description}")
+    }
+}
+
+/// `into_pages` and `into_items`, and the `Paginated` impl behind them.
+fn pagination_code(op: &Operation, builder: &proc_macro2::Ident, error_enum: &proc_macro2::Ident, uses: &mut Uses) -> TokenStream {
+    let Some(p) = &op.pagination else { return quote!() };
+    let page = uses.ty(&p.page_ty);
+    let item = uses.ty(&p.item_ty);
+    let cursor_field = ident(&op.params[p.cursor_param].rust_name);
+    let cursor_name = &op.params[p.cursor_param].api_name;
+    let next_cursor = match &p.next {
+        crate::ir::NextPage::Cursor(path) => {
+            let value = super::field_path::by_ref(quote!(page), path);
+            quote!(#value.cloned())
+        }
+        crate::ir::NextPage::Link(path) => {
+            let value = super::field_path::by_ref(quote!(page), path);
+            quote!(#value.and_then(|url| runtime::query_value(url, #cursor_name)))
+        }
+    };
+    let items = super::field_path::by_value(quote!(page), &p.items);
+    let (how, pointer) = match &p.next {
+        crate::ir::NextPage::Cursor(path) => ("the cursor at", &path.pointer),
+        crate::ir::NextPage::Link(path) => ("the `cursor` of the link at", &path.pointer),
+    };
+    let pages_doc = doc_attrs(&format!(
+        "Every page, from this request on: each next request sets `{cursor_name}` to {how} `{pointer}` in the reply. \
+         Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item)."
+    ));
+    let items_doc = doc_attrs(&format!("Every item (`{}`) of every page; see [`into_pages`](Self::into_pages).", p.items.pointer));
+    quote! {
+        impl<'a> #builder<'a> {
+            #pages_doc
+            pub fn into_pages(self) -> impl Stream<Item = Result<ApiResponse<#page>, Error<#error_enum>>> + 'a {
+                runtime::pages(self)
+            }
+
+            #items_doc
+            pub fn into_items(self) -> impl Stream<Item = Result<#item, Error<#error_enum>>> + 'a {
+                runtime::items(self)
+            }
+        }
+
+        impl runtime::Paginated for #builder<'_> {
+            type Page = #page;
+            type Item = #item;
+            type Error = #error_enum;
+
+            async fn send_page(self) -> Result<ApiResponse<#page>, Error<#error_enum>> {
+                self.send().await
+            }
+
+            fn next_cursor(page: &#page) -> Option<String> {
+                #next_cursor
+            }
+
+            fn with_cursor(mut self, cursor: String) -> Self {
+                self.#cursor_field = Some(cursor);
+                self
+            }
+
+            fn items(page: #page) -> Vec<#item> {
+                #items.unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// `send_and_poll`: submit, then poll the operation that reports the status.
+fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -> TokenStream {
+    let Some(poll) = &op.poll else { return quote!() };
+    let result = uses.ty(&poll.result_ty);
+    let target = ident(&poll.operation);
+    let target_error = format_ident!("{}Error", poll.operation_type);
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    let mut args = Vec::new();
+    for (i, arg) in poll.args.iter().enumerate() {
+        let var = format_ident!("arg{}", i);
+        match arg {
+            crate::ir::PollArg::RequestParam(index) => {
+                let field = ident(&op.params[*index].rust_name);
+                before.push(quote!(let #var = self.#field.clone();));
+            }
+            crate::ir::PollArg::ResponseBody(path) => {
+                let value = super::field_path::by_ref(quote!(submitted.body()), path);
+                let pointer = &path.pointer;
+                after.push(quote!(let #var = #value.cloned().ok_or(PollError::MissingId(#pointer))?;));
+            }
+        }
+        args.push(quote!(#var.clone()));
+    }
+    let status = super::field_path::by_ref(quote!(body), &poll.status);
+    let done = &poll.done;
+    let failed = &poll.failed;
+    let docs = doc_attrs(&format!(
+        "Sends this request, then calls [`Client::{}`] with growing waits until `{}` is {} (success) or {} (failure), \
+         or `options`' deadline passes.",
+        poll.operation,
+        poll.status.pointer,
+        poll.done.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or "),
+        if poll.failed.is_empty() { "never".to_string() } else { poll.failed.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ") },
+    ));
+    quote! {
+        #docs
+        pub async fn send_and_poll(
+            self,
+            options: PollOptions,
+        ) -> Result<ApiResponse<#result>, PollError<#error_enum, #target_error, #result>> {
+            let client = self.client;
+            #(#before)*
+            let submitted = self.send().await.map_err(PollError::Submit)?;
+            #(#after)*
+            runtime::poll(
+                &options,
+                || client.#target(#(#args),*).send(),
+                |body| runtime::poll_state(#status.map(|s| s.as_str()), &[#(#done),*], &[#(#failed),*]),
+            )
+            .await
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! resolves every `$ref`, names inline schemas after where they stand, and
 //! reports every problem it finds before giving up.
 
+mod extensions;
 mod operation;
 mod schema;
 mod security;
@@ -76,6 +77,15 @@ impl<'a> Lowerer<'a> {
             security,
             operations,
             types: std::mem::take(&mut self.types).into_values().collect(),
+            request_id_headers: self
+                .doc
+                .extensions
+                .get("x-apigen-request-id-headers")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
         }
     }
 

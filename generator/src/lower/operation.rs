@@ -17,7 +17,8 @@ use crate::ir::{
 };
 
 /// Names an operation's builder uses itself, so parameters may not take them.
-const RESERVED_PARAM_NAMES: &[&str] = &["client", "send", "body"];
+const RESERVED_PARAM_NAMES: &[&str] =
+    &["client", "send", "body", "options", "with_retry", "with_timeout", "into_pages", "into_items", "send_and_poll"];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
@@ -29,6 +30,7 @@ impl<'a> Lowerer<'a> {
             "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
         ]);
         let mut first_seen: HashMap<String, String> = HashMap::new();
+        let mut polls = Vec::new();
         for (path, item) in doc.paths.iter() {
             let path_pointer = format!("/paths/{}", escape_token(path));
             let item = match item {
@@ -52,12 +54,20 @@ impl<'a> Lowerer<'a> {
                 first_seen.insert(api_name.clone(), pointer.clone());
                 let rust_name = method_names.claim(&snake(&api_name));
                 let type_name = type_names.claim(&camel(&api_name));
-                if let Some(op) =
+                if let Some(lowered) =
                     self.lower_operation(op, &item.parameters, method, path, &pointer, api_name, rust_name, type_name)
                 {
-                    operations.push(op);
+                    if let Some(ext) = op.extensions.get("x-apigen-poll") {
+                        polls.push((operations.len(), ext, pointer.clone()));
+                    }
+                    operations.push(lowered);
                 }
             }
+        }
+        // Polling names other operations, so it is resolved once all exist.
+        for (index, ext, pointer) in polls {
+            let poll = self.poll(&operations, index, ext, &pointer);
+            operations[index].poll = poll;
         }
         operations
     }
@@ -129,7 +139,7 @@ impl<'a> Lowerer<'a> {
             })
         });
 
-        Some(Operation {
+        let mut lowered = Operation {
             api_name,
             rust_name,
             type_name,
@@ -145,7 +155,13 @@ impl<'a> Lowerer<'a> {
             body,
             responses,
             security,
-        })
+            pagination: None,
+            poll: None,
+        };
+        if let Some(ext) = op.extensions.get("x-apigen-pagination") {
+            lowered.pagination = self.pagination(&lowered, ext, pointer);
+        }
+        Some(lowered)
     }
 
     fn lower_param(

@@ -131,7 +131,14 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
                 if !values.is_empty() {
-                    return Shape::Enum(variants(&values));
+                    let names: Vec<String> = schema
+                        .schema_data
+                        .extensions
+                        .get("x-enum-varnames")
+                        .and_then(|n| n.as_array())
+                        .map(|n| n.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                        .unwrap_or_default();
+                    return Shape::Enum(variants_named(&values, &names));
                 }
                 Shape::Type(match &s.format {
                     VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
@@ -272,14 +279,19 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Enum variants with distinct names, in spec order; duplicate values dropped.
-pub(super) fn variants(values: &[&str]) -> Vec<Variant> {
-    let mut names = Namespace::with_reserved(&["Unknown"]);
+/// Enum variants with distinct names, in spec order, named from
+/// `x-enum-varnames` where given; duplicate values dropped.
+pub(super) fn variants_named(values: &[&str], names_given: &[String]) -> Vec<Variant> {
+    let mut names = Namespace::with_reserved(&["Unknown", "Other"]);
     let mut seen = BTreeSet::new();
     values
         .iter()
-        .filter(|v| seen.insert(**v))
-        .map(|v| Variant { api_name: v.to_string(), rust_name: names.claim(&camel(v)) })
+        .enumerate()
+        .filter(|(_, v)| seen.insert(**v))
+        .map(|(i, v)| {
+            let wanted = names_given.get(i).map(|n| camel(n)).unwrap_or_else(|| camel(v));
+            Variant { api_name: v.to_string(), rust_name: names.claim(&wanted) }
+        })
         .collect()
 }
 

@@ -4,7 +4,14 @@ use openapiv3::{ReferenceOr, SecurityScheme as OaScheme};
 
 use super::Lowerer;
 use crate::diagnostic::escape_token;
+use crate::ident::{camel, snake, Namespace};
 use crate::ir::{SecurityKind, SecurityScheme, Server, ServerVariable};
+
+/// Methods `ClientBuilder` has itself, so server variables may not take them.
+const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "base_url", "bearer_token", "build", "client_credentials", "connect_timeout", "http_client", "retry", "timeout",
+    "token_provider", "token_url",
+];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
@@ -13,12 +20,22 @@ impl<'a> Lowerer<'a> {
         for (i, s) in doc.servers.iter().enumerate() {
             let mut variables = Vec::new();
             let mut default_url = s.url.clone();
+            let mut setter_names = Namespace::with_reserved(CLIENT_BUILDER_METHODS);
             for (name, v) in s.variables.iter().flatten() {
                 default_url = default_url.replace(&format!("{{{name}}}"), &v.default);
+                let names: Vec<String> = v
+                    .extensions
+                    .get("x-enum-varnames")
+                    .and_then(|n| n.as_array())
+                    .map(|n| n.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
+                let values: Vec<&str> = v.enumeration.iter().map(String::as_str).collect();
                 variables.push(ServerVariable {
                     name: name.clone(),
+                    rust_name: setter_names.claim(&snake(name)),
+                    type_name: self.type_names.claim(&camel(name)),
                     default: v.default.clone(),
-                    allowed: v.enumeration.clone(),
+                    allowed: super::schema::variants_named(&values, &names),
                     description: v.description.clone(),
                 });
             }
@@ -59,10 +76,13 @@ impl<'a> Lowerer<'a> {
                 OaScheme::HTTP { scheme, description, .. } => {
                     (description.clone(), SecurityKind::Other { summary: format!("HTTP `{scheme}` authentication") })
                 }
-                OaScheme::OAuth2 { flows, description, .. } => match &flows.client_credentials {
+                OaScheme::OAuth2 { flows, description, extensions } => match &flows.client_credentials {
                     Some(cc) => (
                         description.clone(),
-                        SecurityKind::OAuth2ClientCredentials { token_url: cc.token_url.clone() },
+                        SecurityKind::OAuth2ClientCredentials {
+                            token_url: cc.token_url.clone(),
+                            token_url_template: extensions.get("x-apigen-token-url").and_then(|v| v.as_str()).map(str::to_string),
+                        },
                     ),
                     None => (description.clone(), SecurityKind::Bearer),
                 },

@@ -3,9 +3,10 @@
 
 //! `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`: Get the results of a usage query
 
+use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ApiUsageQueryResult, ErrorBody};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_oauth_client_usage_query_result`]: Get the results of a usage query
@@ -15,6 +16,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOauthClientUsageQueryResult<'a> {
     client: &'a Client,
+    options: RequestOptions,
     execution_id: String,
     client_id: String,
 }
@@ -27,9 +29,22 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
     ) -> Self {
         GetOauthClientUsageQueryResult {
             client,
+            options: RequestOptions::default(),
             execution_id,
             client_id,
         }
+    }
+
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
 
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` and decodes the reply.
@@ -43,9 +58,15 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/query/results/");
         path.push_str(&runtime::encode_segment(&self.execution_id));
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getOauthClientUsageQueryResult",
+            Method::GET,
+            "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}",
+            path,
+        );
         request.accept = Some("application/json");
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => {

@@ -3,9 +3,14 @@
 
 //! `GET /api/v2/oauth/clients/{clientId}/usage/summary`: Get a summary of OAuth client API usage
 
+use std::time::Duration;
 use reqwest::Method;
-use crate::types::{ErrorBody, UsageExecutionResult};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::types::{ApiUsageQueryResult, ErrorBody, UsageExecutionResult};
+use crate::operations::GetOauthClientUsageQueryResultError;
+use crate::runtime::{
+    self, ApiResponse, Error, Request, RequestOptions, RetryPolicy, PollError,
+    PollOptions,
+};
 use crate::Client;
 
 /// Request builder for [`Client::get_oauth_client_usage_summary`]: Get a summary of OAuth client API usage
@@ -15,6 +20,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOauthClientUsageSummary<'a> {
     client: &'a Client,
+    options: RequestOptions,
     client_id: String,
     days: Option<String>,
 }
@@ -23,6 +29,7 @@ impl<'a> GetOauthClientUsageSummary<'a> {
     pub(crate) fn new(client: &'a Client, client_id: String) -> Self {
         GetOauthClientUsageSummary {
             client,
+            options: RequestOptions::default(),
             client_id,
             days: None,
         }
@@ -36,6 +43,18 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary` and decodes the reply.
     pub async fn send(
         self,
@@ -46,13 +65,19 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         let mut path = String::from("/api/v2/oauth/clients/");
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/summary");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getOauthClientUsageSummary",
+            Method::GET,
+            "/api/v2/oauth/clients/{clientId}/usage/summary",
+            path,
+        );
         request.accept = Some("application/json");
         if let Some(value) = &self.days {
             request.query.push("days", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             202 => response.json(),
@@ -99,6 +124,43 @@ impl<'a> GetOauthClientUsageSummary<'a> {
 
             _ => Err(response.api_error(GetOauthClientUsageSummaryError::Default)),
         }
+    }
+
+    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    pub async fn send_and_poll(
+        self,
+        options: PollOptions,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        PollError<
+            GetOauthClientUsageSummaryError,
+            GetOauthClientUsageQueryResultError,
+            ApiUsageQueryResult,
+        >,
+    > {
+        let client = self.client;
+        let arg1 = self.client_id.clone();
+        let submitted = self.send().await.map_err(PollError::Submit)?;
+        let arg0 = submitted
+            .body()
+            .execution_id
+            .as_ref()
+            .cloned()
+            .ok_or(PollError::MissingId("/executionId"))?;
+        runtime::poll(
+                &options,
+                || {
+                    client
+                        .get_oauth_client_usage_query_result(arg0.clone(), arg1.clone())
+                        .send()
+                },
+                |body| runtime::poll_state(
+                    body.query_status.as_ref().map(|s| s.as_str()),
+                    &["Complete"],
+                    &["Failed"],
+                ),
+            )
+            .await
     }
 }
 

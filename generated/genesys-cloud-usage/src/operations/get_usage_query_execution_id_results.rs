@@ -3,9 +3,10 @@
 
 //! `GET /api/v2/usage/query/{executionId}/results`: Get the results of a usage query
 
+use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ApiUsageQueryResult, ErrorBody};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_usage_query_execution_id_results`]: Get the results of a usage query
@@ -15,6 +16,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetUsageQueryExecutionIdResults<'a> {
     client: &'a Client,
+    options: RequestOptions,
     execution_id: String,
 }
 
@@ -22,8 +24,21 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
     pub(crate) fn new(client: &'a Client, execution_id: String) -> Self {
         GetUsageQueryExecutionIdResults {
             client,
+            options: RequestOptions::default(),
             execution_id,
         }
+    }
+
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
 
     /// Sends `GET /api/v2/usage/query/{executionId}/results` and decodes the reply.
@@ -36,9 +51,15 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
         let mut path = String::from("/api/v2/usage/query/");
         path.push_str(&runtime::encode_segment(&self.execution_id));
         path.push_str("/results");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getUsageQueryExecutionIdResults",
+            Method::GET,
+            "/api/v2/usage/query/{executionId}/results",
+            path,
+        );
         request.accept = Some("application/json");
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => {

@@ -3,9 +3,11 @@
 
 //! `GET /api/v2/usage/simplesearch/{executionId}/results`: Get the results of a usage search
 
+use std::time::Duration;
+use futures_util::Stream;
 use reqwest::Method;
-use crate::types::{ApiUsageQueryResult, ErrorBody};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::types::{ApiUsageQueryResult, ApiUsageRow, ErrorBody};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_usage_simplesearch_execution_id_results`]: Get the results of a usage search
@@ -15,6 +17,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetUsageSimplesearchExecutionIdResults<'a> {
     client: &'a Client,
+    options: RequestOptions,
     execution_id: String,
     after: Option<String>,
     page_size: Option<i32>,
@@ -24,6 +27,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
     pub(crate) fn new(client: &'a Client, execution_id: String) -> Self {
         GetUsageSimplesearchExecutionIdResults {
             client,
+            options: RequestOptions::default(),
             execution_id,
             after: None,
             page_size: None,
@@ -42,6 +46,18 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
     pub async fn send(
         self,
@@ -52,7 +68,12 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         let mut path = String::from("/api/v2/usage/simplesearch/");
         path.push_str(&runtime::encode_segment(&self.execution_id));
         path.push_str("/results");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getUsageSimplesearchExecutionIdResults",
+            Method::GET,
+            "/api/v2/usage/simplesearch/{executionId}/results",
+            path,
+        );
         request.accept = Some("application/json");
         if let Some(value) = &self.after {
             request.query.push("after", value);
@@ -62,7 +83,8 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             request.query.push("pageSize", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => {
@@ -169,6 +191,56 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                 )
             }
         }
+    }
+}
+
+impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
+    /// Every page, from this request on: each next request sets `after` to the cursor at `/cursors/after` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<
+        Item = Result<
+            ApiResponse<ApiUsageQueryResult>,
+            Error<GetUsageSimplesearchExecutionIdResultsError>,
+        >,
+    > + 'a {
+        runtime::pages(self)
+    }
+
+    /// Every item (`/results`) of every page; see [`into_pages`](Self::into_pages).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<
+        Item = Result<ApiUsageRow, Error<GetUsageSimplesearchExecutionIdResultsError>>,
+    > + 'a {
+        runtime::items(self)
+    }
+}
+
+impl runtime::Paginated for GetUsageSimplesearchExecutionIdResults<'_> {
+    type Page = ApiUsageQueryResult;
+    type Item = ApiUsageRow;
+    type Error = GetUsageSimplesearchExecutionIdResultsError;
+    async fn send_page(
+        self,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        Error<GetUsageSimplesearchExecutionIdResultsError>,
+    > {
+        self.send().await
+    }
+
+    fn next_cursor(page: &ApiUsageQueryResult) -> Option<String> {
+        page.cursors.as_ref().and_then(|v| v.after.as_ref()).cloned()
+    }
+
+    fn with_cursor(mut self, cursor: String) -> Self {
+        self.after = Some(cursor);
+        self
+    }
+
+    fn items(page: ApiUsageQueryResult) -> Vec<ApiUsageRow> {
+        page.results.unwrap_or_default()
     }
 }
 

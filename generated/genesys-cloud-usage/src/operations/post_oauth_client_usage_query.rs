@@ -3,9 +3,16 @@
 
 //! `POST /api/v2/oauth/clients/{clientId}/usage/query`: Query for OAuth client API usage
 
+use std::time::Duration;
 use reqwest::Method;
-use crate::types::{ApiUsageClientQuery, ErrorBody, UsageExecutionResult};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::types::{
+    ApiUsageClientQuery, ApiUsageQueryResult, ErrorBody, UsageExecutionResult,
+};
+use crate::operations::GetOauthClientUsageQueryResultError;
+use crate::runtime::{
+    self, ApiResponse, Error, Request, RequestOptions, RetryPolicy, PollError,
+    PollOptions,
+};
 use crate::Client;
 
 /// Request builder for [`Client::post_oauth_client_usage_query`]: Query for OAuth client API usage
@@ -15,6 +22,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PostOauthClientUsageQuery<'a> {
     client: &'a Client,
+    options: RequestOptions,
     client_id: String,
     body: ApiUsageClientQuery,
 }
@@ -27,9 +35,22 @@ impl<'a> PostOauthClientUsageQuery<'a> {
     ) -> Self {
         PostOauthClientUsageQuery {
             client,
+            options: RequestOptions::default(),
             client_id,
             body,
         }
+    }
+
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
 
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query` and decodes the reply.
@@ -42,10 +63,16 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         let mut path = String::from("/api/v2/oauth/clients/");
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/query");
-        let mut request = Request::new(Method::POST, path);
+        let mut request = Request::new(
+            "postOauthClientUsageQuery",
+            Method::POST,
+            "/api/v2/oauth/clients/{clientId}/usage/query",
+            path,
+        );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             202 => response.json(),
@@ -92,6 +119,43 @@ impl<'a> PostOauthClientUsageQuery<'a> {
 
             _ => Err(response.api_error(PostOauthClientUsageQueryError::Default)),
         }
+    }
+
+    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    pub async fn send_and_poll(
+        self,
+        options: PollOptions,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        PollError<
+            PostOauthClientUsageQueryError,
+            GetOauthClientUsageQueryResultError,
+            ApiUsageQueryResult,
+        >,
+    > {
+        let client = self.client;
+        let arg1 = self.client_id.clone();
+        let submitted = self.send().await.map_err(PollError::Submit)?;
+        let arg0 = submitted
+            .body()
+            .execution_id
+            .as_ref()
+            .cloned()
+            .ok_or(PollError::MissingId("/executionId"))?;
+        runtime::poll(
+                &options,
+                || {
+                    client
+                        .get_oauth_client_usage_query_result(arg0.clone(), arg1.clone())
+                        .send()
+                },
+                |body| runtime::poll_state(
+                    body.query_status.as_ref().map(|s| s.as_str()),
+                    &["Complete"],
+                    &["Failed"],
+                ),
+            )
+            .await
     }
 }
 

@@ -3,9 +3,16 @@
 
 //! `POST /api/v2/usage/query`: Query organization API usage
 
+use std::time::Duration;
 use reqwest::Method;
-use crate::types::{ApiUsageOrganizationQuery, ErrorBody, UsageExecutionResult};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::types::{
+    ApiUsageOrganizationQuery, ApiUsageQueryResult, ErrorBody, UsageExecutionResult,
+};
+use crate::operations::GetUsageQueryExecutionIdResultsError;
+use crate::runtime::{
+    self, ApiResponse, Error, Request, RequestOptions, RetryPolicy, PollError,
+    PollOptions,
+};
 use crate::Client;
 
 /// Request builder for [`Client::post_usage_query`]: Query organization API usage
@@ -15,12 +22,29 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PostUsageQuery<'a> {
     client: &'a Client,
+    options: RequestOptions,
     body: ApiUsageOrganizationQuery,
 }
 
 impl<'a> PostUsageQuery<'a> {
     pub(crate) fn new(client: &'a Client, body: ApiUsageOrganizationQuery) -> Self {
-        PostUsageQuery { client, body }
+        PostUsageQuery {
+            client,
+            options: RequestOptions::default(),
+            body,
+        }
+    }
+
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
 
     /// Sends `POST /api/v2/usage/query` and decodes the reply.
@@ -28,10 +52,16 @@ impl<'a> PostUsageQuery<'a> {
         self,
     ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
         let path = String::from("/api/v2/usage/query");
-        let mut request = Request::new(Method::POST, path);
+        let mut request = Request::new(
+            "postUsageQuery",
+            Method::POST,
+            "/api/v2/usage/query",
+            path,
+        );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             202 => response.json(),
@@ -48,6 +78,38 @@ impl<'a> PostUsageQuery<'a> {
             504 => Err(response.api_error(PostUsageQueryError::GatewayTimeout)),
             _ => Err(response.api_error(PostUsageQueryError::Default)),
         }
+    }
+
+    /// Sends this request, then calls [`Client::get_usage_query_execution_id_results`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    pub async fn send_and_poll(
+        self,
+        options: PollOptions,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        PollError<
+            PostUsageQueryError,
+            GetUsageQueryExecutionIdResultsError,
+            ApiUsageQueryResult,
+        >,
+    > {
+        let client = self.client;
+        let submitted = self.send().await.map_err(PollError::Submit)?;
+        let arg0 = submitted
+            .body()
+            .execution_id
+            .as_ref()
+            .cloned()
+            .ok_or(PollError::MissingId("/executionId"))?;
+        runtime::poll(
+                &options,
+                || client.get_usage_query_execution_id_results(arg0.clone()).send(),
+                |body| runtime::poll_state(
+                    body.query_status.as_ref().map(|s| s.as_str()),
+                    &["Complete"],
+                    &["Failed"],
+                ),
+            )
+            .await
     }
 }
 

@@ -3,9 +3,16 @@
 
 //! `POST /api/v2/usage/simplesearch`: Search organization API usage
 
+use std::time::Duration;
 use reqwest::Method;
-use crate::types::{ApiUsageSimpleSearch, ErrorBody, UsageExecutionResult};
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::types::{
+    ApiUsageQueryResult, ApiUsageSimpleSearch, ErrorBody, UsageExecutionResult,
+};
+use crate::operations::GetUsageSimplesearchExecutionIdResultsError;
+use crate::runtime::{
+    self, ApiResponse, Error, Request, RequestOptions, RetryPolicy, PollError,
+    PollOptions,
+};
 use crate::Client;
 
 /// Request builder for [`Client::post_usage_simplesearch`]: Search organization API usage
@@ -15,6 +22,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PostUsageSimplesearch<'a> {
     client: &'a Client,
+    options: RequestOptions,
     body: ApiUsageSimpleSearch,
 }
 
@@ -22,8 +30,21 @@ impl<'a> PostUsageSimplesearch<'a> {
     pub(crate) fn new(client: &'a Client, body: ApiUsageSimpleSearch) -> Self {
         PostUsageSimplesearch {
             client,
+            options: RequestOptions::default(),
             body,
         }
+    }
+
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
     }
 
     /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
@@ -31,10 +52,16 @@ impl<'a> PostUsageSimplesearch<'a> {
         self,
     ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
         let path = String::from("/api/v2/usage/simplesearch");
-        let mut request = Request::new(Method::POST, path);
+        let mut request = Request::new(
+            "postUsageSimplesearch",
+            Method::POST,
+            "/api/v2/usage/simplesearch",
+            path,
+        );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             202 => response.json(),
@@ -60,6 +87,42 @@ impl<'a> PostUsageSimplesearch<'a> {
             504 => Err(response.api_error(PostUsageSimplesearchError::GatewayTimeout)),
             _ => Err(response.api_error(PostUsageSimplesearchError::Default)),
         }
+    }
+
+    /// Sends this request, then calls [`Client::get_usage_simplesearch_execution_id_results`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    pub async fn send_and_poll(
+        self,
+        options: PollOptions,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        PollError<
+            PostUsageSimplesearchError,
+            GetUsageSimplesearchExecutionIdResultsError,
+            ApiUsageQueryResult,
+        >,
+    > {
+        let client = self.client;
+        let submitted = self.send().await.map_err(PollError::Submit)?;
+        let arg0 = submitted
+            .body()
+            .execution_id
+            .as_ref()
+            .cloned()
+            .ok_or(PollError::MissingId("/executionId"))?;
+        runtime::poll(
+                &options,
+                || {
+                    client
+                        .get_usage_simplesearch_execution_id_results(arg0.clone())
+                        .send()
+                },
+                |body| runtime::poll_state(
+                    body.query_status.as_ref().map(|s| s.as_str()),
+                    &["Complete"],
+                    &["Failed"],
+                ),
+            )
+            .await
     }
 }
 

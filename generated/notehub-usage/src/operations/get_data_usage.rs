@@ -3,10 +3,11 @@
 
 //! `GET /v1/projects/{projectOrProductUID}/usage/data`: Get data usage of a project
 
+use std::time::Duration;
 use reqwest::Method;
 use crate::types::{Aggregate, GetDataUsage200Response, Period};
 use crate::types;
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_data_usage`]: Get data usage of a project
@@ -16,6 +17,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetDataUsage<'a> {
     client: &'a Client,
+    options: RequestOptions,
     project_or_product_uid: String,
     period: Period,
     start_date: Option<i64>,
@@ -34,6 +36,7 @@ impl<'a> GetDataUsage<'a> {
     ) -> Self {
         GetDataUsage {
             client,
+            options: RequestOptions::default(),
             project_or_product_uid,
             period,
             start_date: None,
@@ -83,6 +86,18 @@ impl<'a> GetDataUsage<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/data` and decodes the reply.
     pub async fn send(
         self,
@@ -90,7 +105,12 @@ impl<'a> GetDataUsage<'a> {
         let mut path = String::from("/v1/projects/");
         path.push_str(&runtime::encode_segment(&self.project_or_product_uid));
         path.push_str("/usage/data");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getDataUsage",
+            Method::GET,
+            "/v1/projects/{projectOrProductUID}/usage/data",
+            path,
+        );
         request.accept = Some("application/json");
         request.query.push("period", &self.period);
         if let Some(value) = &self.start_date {
@@ -117,7 +137,8 @@ impl<'a> GetDataUsage<'a> {
             request.query.push("aggregate", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             _ => Err(response.api_error(GetDataUsageError::Default)),

@@ -3,10 +3,11 @@
 
 //! `GET /v1/projects/{projectOrProductUID}/usage/sessions`: Get sessions usage of a project
 
+use std::time::Duration;
 use reqwest::Method;
 use crate::types::{Aggregate, GetSessionsUsage200Response, Period};
 use crate::types;
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_sessions_usage`]: Get sessions usage of a project
@@ -16,6 +17,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetSessionsUsage<'a> {
     client: &'a Client,
+    options: RequestOptions,
     project_or_product_uid: String,
     period: Period,
     start_date: Option<i64>,
@@ -35,6 +37,7 @@ impl<'a> GetSessionsUsage<'a> {
     ) -> Self {
         GetSessionsUsage {
             client,
+            options: RequestOptions::default(),
             project_or_product_uid,
             period,
             start_date: None,
@@ -91,6 +94,18 @@ impl<'a> GetSessionsUsage<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/sessions` and decodes the reply.
     pub async fn send(
         self,
@@ -98,7 +113,12 @@ impl<'a> GetSessionsUsage<'a> {
         let mut path = String::from("/v1/projects/");
         path.push_str(&runtime::encode_segment(&self.project_or_product_uid));
         path.push_str("/usage/sessions");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getSessionsUsage",
+            Method::GET,
+            "/v1/projects/{projectOrProductUID}/usage/sessions",
+            path,
+        );
         request.accept = Some("application/json");
         request.query.push("period", &self.period);
         if let Some(value) = &self.start_date {
@@ -129,7 +149,8 @@ impl<'a> GetSessionsUsage<'a> {
             request.query.push("skipRecentData", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             _ => Err(response.api_error(GetSessionsUsageError::Default)),

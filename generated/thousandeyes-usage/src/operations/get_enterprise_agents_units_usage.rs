@@ -4,10 +4,15 @@
 //! `GET /usage/units/enterprise-agents`: Get enterprise agent units usage
 
 use chrono::{DateTime, Utc};
+use std::time::Duration;
+use futures_util::Stream;
 use reqwest::Method;
-use crate::types::{EnterpriseAgentsUsage, UnauthorizedError, ValidationError};
+use crate::types::{
+    EnterpriseAgentUnitsByTestOwnerAccountGroup, EnterpriseAgentsUsage,
+    UnauthorizedError, ValidationError,
+};
 use crate::types;
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_enterprise_agents_units_usage`]: Get enterprise agent units usage
@@ -17,6 +22,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetEnterpriseAgentsUnitsUsage<'a> {
     client: &'a Client,
+    options: RequestOptions,
     start_date: Option<DateTime<Utc>>,
     end_date: Option<DateTime<Utc>>,
     cursor: Option<String>,
@@ -26,6 +32,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         GetEnterpriseAgentsUnitsUsage {
             client,
+            options: RequestOptions::default(),
             start_date: None,
             end_date: None,
             cursor: None,
@@ -52,6 +59,18 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /usage/units/enterprise-agents` and decodes the reply.
     pub async fn send(
         self,
@@ -60,7 +79,12 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         Error<GetEnterpriseAgentsUnitsUsageError>,
     > {
         let path = String::from("/usage/units/enterprise-agents");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getEnterpriseAgentsUnitsUsage",
+            Method::GET,
+            "/usage/units/enterprise-agents",
+            path,
+        );
         request.accept = Some(
             "application/hal+json, application/json, application/problem+json",
         );
@@ -76,7 +100,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             request.query.push("cursor", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => {
@@ -107,6 +132,65 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
+    /// Every page, from this request on: each next request sets `cursor` to the `cursor` of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<
+        Item = Result<
+            ApiResponse<EnterpriseAgentsUsage>,
+            Error<GetEnterpriseAgentsUnitsUsageError>,
+        >,
+    > + 'a {
+        runtime::pages(self)
+    }
+
+    /// Every item (`/breakdowns`) of every page; see [`into_pages`](Self::into_pages).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<
+        Item = Result<
+            EnterpriseAgentUnitsByTestOwnerAccountGroup,
+            Error<GetEnterpriseAgentsUnitsUsageError>,
+        >,
+    > + 'a {
+        runtime::items(self)
+    }
+}
+
+impl runtime::Paginated for GetEnterpriseAgentsUnitsUsage<'_> {
+    type Page = EnterpriseAgentsUsage;
+    type Item = EnterpriseAgentUnitsByTestOwnerAccountGroup;
+    type Error = GetEnterpriseAgentsUnitsUsageError;
+    async fn send_page(
+        self,
+    ) -> Result<
+        ApiResponse<EnterpriseAgentsUsage>,
+        Error<GetEnterpriseAgentsUnitsUsageError>,
+    > {
+        self.send().await
+    }
+
+    fn next_cursor(page: &EnterpriseAgentsUsage) -> Option<String> {
+        page.links
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .map(|v| &v.href)
+            .and_then(|url| runtime::query_value(url, "cursor"))
+    }
+
+    fn with_cursor(mut self, cursor: String) -> Self {
+        self.cursor = Some(cursor);
+        self
+    }
+
+    fn items(
+        page: EnterpriseAgentsUsage,
+    ) -> Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup> {
+        page.breakdowns.unwrap_or_default()
     }
 }
 

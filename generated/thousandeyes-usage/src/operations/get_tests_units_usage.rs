@@ -4,10 +4,12 @@
 //! `GET /usage/units/tests`: Get cloud and enterprise agent units usage by test
 
 use chrono::{DateTime, Utc};
+use std::time::Duration;
+use futures_util::Stream;
 use reqwest::Method;
-use crate::types::{TestsUsage, UnauthorizedError, ValidationError};
+use crate::types::{TestsUsage, UnauthorizedError, UnitsByTests, ValidationError};
 use crate::types;
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_tests_units_usage`]: Get cloud and enterprise agent units usage by test
@@ -17,6 +19,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTestsUnitsUsage<'a> {
     client: &'a Client,
+    options: RequestOptions,
     aid: Option<String>,
     start_date: Option<DateTime<Utc>>,
     end_date: Option<DateTime<Utc>>,
@@ -27,6 +30,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         GetTestsUnitsUsage {
             client,
+            options: RequestOptions::default(),
             aid: None,
             start_date: None,
             end_date: None,
@@ -61,12 +65,29 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /usage/units/tests` and decodes the reply.
     pub async fn send(
         self,
     ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
         let path = String::from("/usage/units/tests");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new(
+            "getTestsUnitsUsage",
+            Method::GET,
+            "/usage/units/tests",
+            path,
+        );
         request.accept = Some(
             "application/hal+json, application/json, application/problem+json",
         );
@@ -86,7 +107,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
             request.query.push("cursor", value);
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => Err(response.api_error(GetTestsUnitsUsageError::BadRequest)),
@@ -97,6 +119,52 @@ impl<'a> GetTestsUnitsUsage<'a> {
             500 => Err(response.api_error(GetTestsUnitsUsageError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+impl<'a> GetTestsUnitsUsage<'a> {
+    /// Every page, from this request on: each next request sets `cursor` to the `cursor` of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<
+        Item = Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>>,
+    > + 'a {
+        runtime::pages(self)
+    }
+
+    /// Every item (`/breakdowns`) of every page; see [`into_pages`](Self::into_pages).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<Item = Result<UnitsByTests, Error<GetTestsUnitsUsageError>>> + 'a {
+        runtime::items(self)
+    }
+}
+
+impl runtime::Paginated for GetTestsUnitsUsage<'_> {
+    type Page = TestsUsage;
+    type Item = UnitsByTests;
+    type Error = GetTestsUnitsUsageError;
+    async fn send_page(
+        self,
+    ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
+        self.send().await
+    }
+
+    fn next_cursor(page: &TestsUsage) -> Option<String> {
+        page.links
+            .as_ref()
+            .and_then(|v| v.next.as_ref())
+            .map(|v| &v.href)
+            .and_then(|url| runtime::query_value(url, "cursor"))
+    }
+
+    fn with_cursor(mut self, cursor: String) -> Self {
+        self.cursor = Some(cursor);
+        self
+    }
+
+    fn items(page: TestsUsage) -> Vec<UnitsByTests> {
+        page.breakdowns.unwrap_or_default()
     }
 }
 

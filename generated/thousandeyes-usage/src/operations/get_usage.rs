@@ -3,10 +3,11 @@
 
 //! `GET /usage`: Get usage of the organization
 
+use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ExpandUsageOptions, UnauthorizedError, Usage, ValidationError};
 use crate::types;
-use crate::runtime::{self, ApiResponse, Error, Request};
+use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
 /// Request builder for [`Client::get_usage`]: Get usage of the organization
@@ -16,6 +17,7 @@ use crate::Client;
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetUsage<'a> {
     client: &'a Client,
+    options: RequestOptions,
     aid: Option<String>,
     expand: Option<Vec<ExpandUsageOptions>>,
 }
@@ -24,6 +26,7 @@ impl<'a> GetUsage<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         GetUsage {
             client,
+            options: RequestOptions::default(),
             aid: None,
             expand: None,
         }
@@ -43,10 +46,22 @@ impl<'a> GetUsage<'a> {
         self
     }
 
+    /// Retries this request by `policy` instead of the client's policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
     /// Sends `GET /usage` and decodes the reply.
     pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
         let path = String::from("/usage");
-        let mut request = Request::new(Method::GET, path);
+        let mut request = Request::new("getUsage", Method::GET, "/usage", path);
         request.accept = Some(
             "application/hal+json, application/json, application/problem+json",
         );
@@ -58,7 +73,8 @@ impl<'a> GetUsage<'a> {
             request.query.push_joined("expand", value, ",");
         }
 
-        let response = runtime::send(self.client.config(), request).await?;
+        let response = runtime::send(self.client.config(), request, &self.options)
+            .await?;
         match response.status() {
             200 => response.json(),
             400 => Err(response.api_error(GetUsageError::BadRequest)),

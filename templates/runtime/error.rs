@@ -1,0 +1,145 @@
+//! The error every operation returns.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::auth::AuthError;
+use super::response::ApiError;
+
+/// Why an operation failed. `E` is the operation's own enum of documented
+/// error replies.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The request could not be built: the base URL and path do not form a
+    /// URL, or a header value is not valid.
+    InvalidRequest(String),
+    /// No access token could be obtained.
+    Auth(AuthError),
+    /// The request could not be sent or the reply not received (DNS, TLS,
+    /// refused or dropped connection), after any retries.
+    Transport(reqwest::Error),
+    /// The server did not answer within the timeout.
+    Timeout(reqwest::Error),
+    /// The server answered with a documented error status.
+    Api(ApiError<E>),
+    /// The server answered with a status the spec does not document.
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Vec<u8>,
+        /// The vendor's request or correlation id, if the reply carried one.
+        request_id: Option<String>,
+    },
+    /// The reply's body does not match the documented type.
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The start of the body, for diagnosis.
+        excerpt: String,
+        /// What serde reported.
+        source: serde_json::Error,
+        /// The vendor's request or correlation id, if the reply carried one.
+        request_id: Option<String>,
+    },
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::InvalidRequest(_) | Error::Auth(_) => None,
+        }
+    }
+
+    /// The documented error reply, when that is what failed.
+    pub fn api_error(&self) -> Option<&ApiError<E>> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The vendor's request or correlation id of the failed reply, for
+    /// support tickets and logs.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::UnexpectedStatus { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True for a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Error::Timeout(e)
+        } else {
+            Error::Transport(e)
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(what) => write!(f, "invalid request: {what}"),
+            Error::Auth(e) => write!(f, "authentication failed: {e}"),
+            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Timeout(_) => write!(f, "request timed out"),
+            Error::Api(e) => write!(f, "the server answered {}: {:?}", e.status(), e.body()),
+            Error::UnexpectedStatus { status, body, .. } => {
+                write!(f, "the server answered with undocumented status {status}: {}", excerpt(body))
+            }
+            Error::Decode { status, excerpt, source, .. } => {
+                write!(f, "could not decode the {status} reply ({source}): {excerpt}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
+            Error::Decode { source, .. } => Some(source),
+            Error::Auth(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// How many bytes of an undecodable body an error keeps.
+const EXCERPT_LEN: usize = 256;
+
+/// The start of a body, as text.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let end = body.len().min(EXCERPT_LEN);
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > EXCERPT_LEN {
+        text.push('…');
+    }
+    text
+}
+
+/// A credential that never shows in `Debug` output.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}

@@ -1,0 +1,147 @@
+//! Replies: the raw reply as received, and the decoded success or error.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{excerpt, Error};
+
+/// A successful reply: the decoded body with the status and headers it came with.
+#[derive(Clone, Debug)]
+pub struct ApiResponse<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: T,
+}
+
+impl<T> ApiResponse<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers (rate-limit headers, for example).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The vendor's request or correlation id, if the reply carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
+        ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: f(self.body) }
+    }
+}
+
+/// A documented error reply: the operation's error body with status and headers.
+#[derive(Clone, Debug)]
+pub struct ApiError<E> {
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: E,
+}
+
+impl<E> ApiError<E> {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The vendor's request or correlation id, if the reply carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The decoded error body, one variant per documented status.
+    pub fn body(&self) -> &E {
+        &self.body
+    }
+
+    /// The decoded error body.
+    pub fn into_body(self) -> E {
+        self.body
+    }
+}
+
+/// A reply as received, before decoding.
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
+}
+
+impl RawResponse {
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        // An empty body decodes as `null`, so optional bodies still work.
+        let bytes: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
+        serde_json::from_slice(bytes).map_err(|source| Error::Decode {
+            status: self.status,
+            excerpt: excerpt(&self.body),
+            source,
+            request_id: self.request_id.clone(),
+        })
+    }
+
+    /// A success with a JSON body.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<ApiResponse<T>, Error<E>> {
+        let body = self.decode()?;
+        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
+    }
+
+    /// A success whose body is not decoded.
+    pub(crate) fn empty<E>(self) -> Result<ApiResponse<()>, Error<E>> {
+        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: () })
+    }
+
+    /// A documented error with a JSON body, wrapped into the operation's error enum.
+    pub(crate) fn api_error<B: DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
+        match self.decode::<B, E>() {
+            Ok(body) => self.api_error_empty(wrap(body)),
+            Err(e) => e,
+        }
+    }
+
+    /// A documented error without a body.
+    pub(crate) fn api_error_empty<E>(self, body: E) -> Error<E> {
+        Error::Api(ApiError { status: self.status, headers: self.headers, request_id: self.request_id, body })
+    }
+
+    /// A status the operation does not document.
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            request_id: self.request_id,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Sending a request: URL, headers, authentication, timeouts, retries and a
+//! tracing span per request.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use tracing::Instrument;
+
+use super::auth::Auth;
+use super::error::Error;
+use super::params::Query;
+use super::response::RawResponse;
+use super::retry::{is_retryable_status, RetryPolicy};
+
+/// The `User-Agent` the client sends: crate name and version.
+pub(crate) const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// Headers that carry a request or correlation id in many APIs; a spec adds
+/// its own with `x-apigen-request-id-headers`.
+const COMMON_REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "x-correlation-id", "request-id"];
+
+/// What every request of a client shares.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) base_url: String,
+    pub(crate) auth: Auth,
+    pub(crate) http: reqwest::Client,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) request_id_headers: &'static [&'static str],
+}
+
+/// Settings one request overrides.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// One request, ready to send.
+pub(crate) struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) path_template: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) accept: Option<&'static str>,
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
+}
+
+impl Request {
+    pub(crate) fn new(operation_id: &'static str, method: Method, path_template: &'static str, path: String) -> Self {
+        Request {
+            operation_id,
+            path_template,
+            method,
+            path,
+            query: Query::default(),
+            headers: Vec::new(),
+            accept: None,
+            body: None,
+        }
+    }
+
+    /// Serializes `body` as JSON with the given content type.
+    pub(crate) fn json_body<T: serde::Serialize, E>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error<E>> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized: {e}")))?;
+        self.body = Some((content_type, bytes));
+        Ok(())
+    }
+}
+
+/// Sends `request`, retrying as the policy allows, and reads the whole reply.
+pub(crate) async fn send<E>(config: &Config, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {
+    let span = tracing::info_span!(
+        "request",
+        operation = request.operation_id,
+        method = %request.method,
+        path = request.path_template,
+        status = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    );
+    send_in_span(config, request, options, &span).instrument(span.clone()).await
+}
+
+async fn send_in_span<E>(
+    config: &Config,
+    request: Request,
+    options: &RequestOptions,
+    span: &tracing::Span,
+) -> Result<RawResponse, Error<E>> {
+    let base = config.base_url.trim_end_matches('/');
+    let url_text = format!("{base}{}", request.path);
+    let mut url = reqwest::Url::parse(&url_text)
+        .map_err(|e| Error::InvalidRequest(format!("`{url_text}` is not a valid URL: {e}")))?;
+    if !request.query.pairs.is_empty() {
+        url.query_pairs_mut().extend_pairs(request.query.pairs.iter().map(|(k, v)| (*k, v.as_str())));
+    }
+    let policy = options.retry.as_ref().unwrap_or(&config.retry);
+    let timeout = options.timeout.or(config.timeout);
+    // A POST or PATCH may have been processed before the connection dropped.
+    let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
+    let mut attempt = 0;
+    let mut refreshed_token = false;
+    loop {
+        attempt += 1;
+        let mut builder = config
+            .http
+            .request(request.method.clone(), url.clone())
+            .header(USER_AGENT, DEFAULT_USER_AGENT);
+        if let Some(accept) = request.accept {
+            builder = builder.header(ACCEPT, accept);
+        }
+        if let Some(token) = config.auth.token().await.map_err(Error::Auth)? {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.0))
+                .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some((content_type, bytes)) = &request.body {
+            builder = builder.header(CONTENT_TYPE, *content_type).body(bytes.clone());
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+
+        let started = Instant::now();
+        let outcome = builder.send().await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        span.record("attempt", attempt);
+        span.record("latency_ms", latency_ms);
+        let response = match outcome {
+            Ok(response) => response,
+            Err(e) => {
+                let retry = idempotent && !e.is_timeout() && !e.is_builder() && attempt < policy.max_attempts();
+                tracing::debug!(attempt, latency_ms, error = %e, retry, "request failed");
+                if retry {
+                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    continue;
+                }
+                return Err(Error::from_reqwest(e));
+            }
+        };
+        let status = response.status();
+        span.record("status", status.as_u16());
+        tracing::debug!(attempt, latency_ms, status = status.as_u16(), "reply received");
+        if status == StatusCode::UNAUTHORIZED && config.auth.can_refresh() && !refreshed_token {
+            // The token may have been revoked early: fetch a new one, once.
+            refreshed_token = true;
+            config.auth.invalidate();
+            attempt -= 1;
+            continue;
+        }
+        if is_retryable_status(status) && attempt < policy.max_attempts() {
+            let wait = policy.retry_after(response.headers()).unwrap_or_else(|| policy.backoff(attempt));
+            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying after {status}");
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        let headers = response.headers().clone();
+        let request_id = request_id(&headers, config.request_id_headers);
+        let body = response.bytes().await.map_err(Error::from_reqwest)?.to_vec();
+        return Ok(RawResponse { status, headers, body, request_id });
+    }
+}
+
+fn request_id(headers: &HeaderMap, api_headers: &[&str]) -> Option<String> {
+    api_headers
+        .iter()
+        .chain(COMMON_REQUEST_ID_HEADERS)
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
