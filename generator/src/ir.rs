@@ -310,6 +310,8 @@ pub struct Param {
     pub description: Option<String>,
     /// Default value the server applies, as JSON text.
     pub default: Option<String>,
+    /// An example value from the spec, for documentation.
+    pub example: Option<serde_json::Value>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
 }
@@ -444,6 +446,8 @@ pub struct Field {
     pub description: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// An example value from the spec, for documentation.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A known value of a string enum.

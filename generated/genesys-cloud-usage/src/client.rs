@@ -139,6 +139,28 @@ impl Client {
     ///
     /// - `execution_id`: ID of the query execution.
     /// - `client_id`: ID of the OAuth client.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .get_oauth_client_usage_query_result(
+    ///         "2f9cd3e1-7f3a-4e0b-9d36-5c1c0b8e1a42",
+    ///         "18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6",
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_oauth_client_usage_query_result(
         &self,
         execution_id: impl Into<String>,
@@ -159,6 +181,26 @@ impl Client {
     /// # Arguments
     ///
     /// - `client_id`: ID of the OAuth client.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .get_oauth_client_usage_summary("18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6")
+    ///     .days("days")
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_oauth_client_usage_summary(
         &self,
         client_id: impl Into<String>,
@@ -178,6 +220,25 @@ impl Client {
     /// # Arguments
     ///
     /// - `execution_id`: ID of the query execution.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .get_usage_query_execution_id_results("2f9cd3e1-7f3a-4e0b-9d36-5c1c0b8e1a42")
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_usage_query_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -197,6 +258,29 @@ impl Client {
     /// # Arguments
     ///
     /// - `execution_id`: ID of the search execution.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .get_usage_simplesearch_execution_id_results(
+    ///         "2f9cd3e1-7f3a-4e0b-9d36-5c1c0b8e1a42",
+    ///     )
+    ///     .after("after")
+    ///     .page_size(10)
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_usage_simplesearch_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -216,6 +300,32 @@ impl Client {
     /// # Arguments
     ///
     /// - `client_id`: ID of the OAuth client.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    /// use genesys_cloud_usage::types::ApiUsageClientQuery;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .post_oauth_client_usage_query(
+    ///         "18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6",
+    ///         ApiUsageClientQuery {
+    ///             interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
+    ///             ..Default::default()
+    ///         },
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn post_oauth_client_usage_query(
         &self,
         client_id: impl Into<String>,
@@ -232,6 +342,29 @@ impl Client {
     /// Sends `POST /api/v2/usage/query`.
     ///
     /// Requires any of the permissions `oauth:client:view`, `usage:organization:view`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    /// use genesys_cloud_usage::types::ApiUsageOrganizationQuery;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .post_usage_query(ApiUsageOrganizationQuery {
+    ///         interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
+    ///         ..Default::default()
+    ///     })
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn post_usage_query(
         &self,
         body: ApiUsageOrganizationQuery,
@@ -248,6 +381,29 @@ impl Client {
     /// Sends `POST /api/v2/usage/simplesearch`.
     ///
     /// Requires any of the permissions `oauth:client:view`, `usage:simpleSearch:view`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use genesys_cloud_usage::{Client, Region};
+    /// use genesys_cloud_usage::types::ApiUsageSimpleSearch;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder()
+    ///     .region(Region::UsEast1)
+    ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+    ///     .build()?;
+    /// let reply = client
+    ///     .post_usage_simplesearch(ApiUsageSimpleSearch {
+    ///         interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
+    ///         ..Default::default()
+    ///     })
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn post_usage_simplesearch(
         &self,
         body: ApiUsageSimpleSearch,

@@ -8,11 +8,45 @@
 //! execution id, and the results are fetched with that id once the query status
 //! is `Complete`.
 //!
-//! Each operation is a method of [`Client`] that returns a request builder; optional parameters are its methods, and `.send().await` performs it. For example [`Client::get_oauth_client_usage_query_result`].
-//!
-//! Successful calls return an [`ApiResponse`] with the decoded body, status and headers; failures an [`Error`] that tells transport failures, timeouts, documented error replies and undecodable bodies apart.
-//!
 //! Generated from `specs/genesys-cloud-usage.yaml` by apigen.
+//!
+//! ## Getting started
+//!
+//! Build a [`Client`] once and share it (cloning is cheap). Each operation is a method of [`Client`] that takes the required parameters and returns a request builder; optional parameters are the builder's methods, and `.send().await` performs the request.
+//!
+//! ```no_run
+//! use genesys_cloud_usage::{Client, Region};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder()
+//!     .region(Region::UsEast1)
+//!     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+//!     .build()?;
+//! let reply = client
+//!     .get_oauth_client_usage_query_result(
+//!         "2f9cd3e1-7f3a-4e0b-9d36-5c1c0b8e1a42",
+//!         "18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6",
+//!     )
+//!     .send()
+//!     .await?;
+//! println!("{} {:?}", reply.status(), reply.body());
+//! #     Ok(())
+//! # }
+//! ```
+//!
+//! ## Behaviour
+//!
+//! - **Authentication**: [`ClientBuilder::bearer_token`], [`ClientBuilder::token_provider`] (see [`TokenProvider`]), or the spec's OAuth 2 client credentials where it declares them. Credentials never appear in `Debug` output, errors or traces.
+//! - **Replies**: [`ApiResponse`] gives the decoded body with the status, headers and request id.
+//! - **Errors**: [`Error`] tells transport failures, timeouts, documented error statuses (with the operation's typed error body), undocumented statuses and undecodable bodies apart.
+//! - **Retries and timeouts**: [`RetryPolicy`] (3 attempts, exponential backoff with jitter, `Retry-After` honoured) and a 30 s per-attempt timeout, set with [`ClientBuilder::retry`] and [`ClientBuilder::timeout`], or per request with `with_retry` and `with_timeout`.
+//! - **Tracing**: each request runs in a `tracing` span with the operation id, method, path template, status, attempt and latency.
+//!
+//! - **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none or it repeats.
+//!
+//! - **Long-running operations**: operations that start work have `send_and_poll(`[`PollOptions`]`)`, which polls the status operation until done or failed, returning the result or a [`PollError`].
+//!
+//! The crate's README has a section on each, with every operation's parameters, statuses and an example.
 
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
@@ -29,3 +63,7 @@ pub use runtime::{
     ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy,
     TokenFuture, TokenProvider,
 };
+/// The README's examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

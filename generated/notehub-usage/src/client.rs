@@ -63,6 +63,25 @@ impl Client {
     ///
     /// - `project_or_product_uid`: UID of the project (`app:…`) or product (`product:…`).
     /// - `period`: Length of the periods the usage is aggregated over.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use notehub_usage::Client;
+    /// use notehub_usage::types::Period;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
+    ///     .start_date(10)
+    ///     .end_date(10)
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_data_usage(
         &self,
         project_or_product_uid: impl Into<String>,
@@ -83,6 +102,25 @@ impl Client {
     ///
     /// - `project_or_product_uid`: UID of the project (`app:…`) or product (`product:…`).
     /// - `period`: Length of the periods the usage is aggregated over.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use notehub_usage::Client;
+    /// use notehub_usage::types::Period;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_events_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
+    ///     .start_date(10)
+    ///     .end_date(10)
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_events_usage(
         &self,
         project_or_product_uid: impl Into<String>,
@@ -102,6 +140,25 @@ impl Client {
     ///
     /// - `project_or_product_uid`: UID of the project (`app:…`) or product (`product:…`).
     /// - `period`: Length of the periods the usage is aggregated over.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use notehub_usage::Client;
+    /// use notehub_usage::types::Period;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_sessions_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
+    ///     .start_date(10)
+    ///     .end_date(10)
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_sessions_usage(
         &self,
         project_or_product_uid: impl Into<String>,

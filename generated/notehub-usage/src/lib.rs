@@ -6,11 +6,38 @@
 //! Usage of a Notehub project or product: data transferred, events routed and
 //! device sessions, aggregated by period and by device, fleet or project.
 //!
-//! Each operation is a method of [`Client`] that returns a request builder; optional parameters are its methods, and `.send().await` performs it. For example [`Client::get_data_usage`].
-//!
-//! Successful calls return an [`ApiResponse`] with the decoded body, status and headers; failures an [`Error`] that tells transport failures, timeouts, documented error replies and undecodable bodies apart.
-//!
 //! Generated from `specs/notehub-usage.yaml` by apigen.
+//!
+//! ## Getting started
+//!
+//! Build a [`Client`] once and share it (cloning is cheap). Each operation is a method of [`Client`] that takes the required parameters and returns a request builder; optional parameters are the builder's methods, and `.send().await` performs the request.
+//!
+//! ```no_run
+//! use notehub_usage::Client;
+//! use notehub_usage::types::Period;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+//! let reply = client
+//!     .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
+//!     .start_date(10)
+//!     .end_date(10)
+//!     .send()
+//!     .await?;
+//! println!("{} {:?}", reply.status(), reply.body());
+//! #     Ok(())
+//! # }
+//! ```
+//!
+//! ## Behaviour
+//!
+//! - **Authentication**: [`ClientBuilder::bearer_token`], [`ClientBuilder::token_provider`] (see [`TokenProvider`]), or the spec's OAuth 2 client credentials where it declares them. Credentials never appear in `Debug` output, errors or traces.
+//! - **Replies**: [`ApiResponse`] gives the decoded body with the status, headers and request id.
+//! - **Errors**: [`Error`] tells transport failures, timeouts, documented error statuses (with the operation's typed error body), undocumented statuses and undecodable bodies apart.
+//! - **Retries and timeouts**: [`RetryPolicy`] (3 attempts, exponential backoff with jitter, `Retry-After` honoured) and a 30 s per-attempt timeout, set with [`ClientBuilder::retry`] and [`ClientBuilder::timeout`], or per request with `with_retry` and `with_timeout`.
+//! - **Tracing**: each request runs in a `tracing` span with the operation id, method, path template, status, attempt and latency.
+//!
+//! The crate's README has a section on each, with every operation's parameters, statuses and an example.
 
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
@@ -27,3 +54,7 @@ pub use runtime::{
     ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy,
     TokenFuture, TokenProvider,
 };
+/// The README's examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -59,6 +59,27 @@ impl Client {
     /// only on usage-based pricing.
     ///
     /// Sends `GET /usage/units/enterprise-agents`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use thousandeyes_usage::Client;
+    /// use thousandeyes_usage::chrono;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_enterprise_agents_units_usage()
+    ///     .start_date(
+    ///         chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+    ///     )
+    ///     .end_date(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default())
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_enterprise_agents_units_usage(
         &self,
     ) -> GetEnterpriseAgentsUnitsUsage<'_> {
@@ -73,6 +94,27 @@ impl Client {
     /// Available only on usage-based pricing.
     ///
     /// Sends `GET /usage/units/tests`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use thousandeyes_usage::Client;
+    /// use thousandeyes_usage::chrono;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_tests_units_usage()
+    ///     .aid("1234")
+    ///     .start_date(
+    ///         chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_tests_units_usage(&self) -> GetTestsUnitsUsage<'_> {
         GetTestsUnitsUsage::new(self)
     }
@@ -83,6 +125,25 @@ impl Client {
     /// given.
     ///
     /// Sends `GET /usage`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use thousandeyes_usage::Client;
+    /// use thousandeyes_usage::types::ExpandUsageOptions;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
+    /// let reply = client
+    ///     .get_usage()
+    ///     .aid("1234")
+    ///     .expand(vec![ExpandUsageOptions::Test])
+    ///     .send()
+    ///     .await?;
+    /// println!("{} {:?}", reply.status(), reply.body());
+    /// #     Ok(())
+    /// # }
+    /// ```
     pub fn get_usage(&self) -> GetUsage<'_> {
         GetUsage::new(self)
     }

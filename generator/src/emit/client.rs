@@ -15,7 +15,7 @@ const NAMES_IN_SCOPE: &[&str] = &[
     "TokenProvider",
 ];
 
-pub fn client_file(api: &Api) -> TokenStream {
+pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
     let mut in_scope: Vec<&str> = NAMES_IN_SCOPE.to_vec();
     let server = api.servers.first();
     let variables: &[ServerVariable] = server.map(|s| s.variables.as_slice()).unwrap_or_default();
@@ -38,7 +38,8 @@ pub fn client_file(api: &Api) -> TokenStream {
             args.push(quote!(body: #ty));
             values.push(quote!(body));
         }
-        let docs = doc_attrs(&operation_doc(op));
+        let example = super::example::operation_example(api, op, crate_name);
+        let docs = doc_attrs(&format!("{}\n\n# Example\n\n```no_run\n{}\n```", operation_doc(op), example.doctest));
         let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
         quote! {
             #docs

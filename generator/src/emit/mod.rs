@@ -3,6 +3,7 @@
 
 mod client;
 mod docs;
+mod example;
 mod field_path;
 mod manifest;
 mod operation;
@@ -44,7 +45,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, String> 
         Ok(())
     };
     rust("src/lib.rs", lib_file(api, options))?;
-    rust("src/client.rs", client::client_file(api))?;
+    rust("src/client.rs", client::client_file(api, &options.crate_name))?;
     rust("src/types.rs", types::types_file(api))?;
     rust("src/operations/mod.rs", operations_mod(api))?;
     for op in &api.operations {
@@ -65,17 +66,49 @@ fn module_name(rust_name: &str) -> String {
 
 fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let description = docs::paragraphs([api.description.as_deref()]);
-    let first_op = api.operations.first();
-    let example = first_op
-        .map(|op| format!("\n\nEach operation is a method of [`Client`] that returns a request builder; optional parameters are its methods, and `.send().await` performs it. For example [`Client::{}`].", op.rust_name))
-        .unwrap_or_default();
-    let title = docs::clean(&api.title);
-    let text = format!(
-        "# {} client\n\n{}{}\n\nSuccessful calls return an [`ApiResponse`] with the decoded body, status and headers; failures an [`Error`] that tells transport failures, timeouts, documented error replies and undecodable bodies apart.\n\nGenerated from `{}` by apigen.",
-        title, description, example, options.spec_label
-    );
-    let docs = text;
-    let lines = docs.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let getting_started = match example::getting_started(api, &options.crate_name) {
+        Some(e) => format!("```no_run\n{}\n```", e.doctest),
+        None => String::new(),
+    };
+    let paginated = api.operations.iter().any(|o| o.pagination.is_some());
+    let polled = api.operations.iter().any(|o| o.poll.is_some());
+    let mut guide = vec![
+        format!("# {} client", docs::clean(&api.title)),
+        description,
+        format!("Generated from `{}` by apigen.", options.spec_label),
+        "## Getting started".into(),
+        "Build a [`Client`] once and share it (cloning is cheap). Each operation is a method of [`Client`] that \
+         takes the required parameters and returns a request builder; optional parameters are the builder's \
+         methods, and `.send().await` performs the request."
+            .into(),
+        getting_started,
+        "## Behaviour".into(),
+        "- **Authentication**: [`ClientBuilder::bearer_token`], [`ClientBuilder::token_provider`] (see \
+         [`TokenProvider`]), or the spec's OAuth 2 client credentials where it declares them. Credentials never \
+         appear in `Debug` output, errors or traces.\n\
+         - **Replies**: [`ApiResponse`] gives the decoded body with the status, headers and request id.\n\
+         - **Errors**: [`Error`] tells transport failures, timeouts, documented error statuses (with the \
+         operation's typed error body), undocumented statuses and undecodable bodies apart.\n\
+         - **Retries and timeouts**: [`RetryPolicy`] (3 attempts, exponential backoff with jitter, `Retry-After` \
+         honoured) and a 30 s per-attempt timeout, set with [`ClientBuilder::retry`] and \
+         [`ClientBuilder::timeout`], or per request with `with_retry` and `with_timeout`.\n\
+         - **Tracing**: each request runs in a `tracing` span with the operation id, method, path template, \
+         status, attempt and latency."
+            .into(),
+    ];
+    if paginated {
+        guide.push("- **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a \
+             [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none or it repeats."
+            .into());
+    }
+    if polled {
+        guide.push("- **Long-running operations**: operations that start work have `send_and_poll(`[`PollOptions`]`)`, \
+             which polls the status operation until done or failed, returning the result or a [`PollError`]."
+            .into());
+    }
+    guide.push("The crate's README has a section on each, with every operation's parameters, statuses and an example.".into());
+    let text = guide.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join("\n\n");
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     let mut client_exports = vec![quote!(Client), quote!(ClientBuilder), quote!(DEFAULT_BASE_URL)];
     for var in api.servers.first().map(|s| s.variables.as_slice()).unwrap_or_default() {
         if !var.allowed.is_empty() {
@@ -102,6 +135,11 @@ fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use futures_util;
         pub use reqwest;
         pub use runtime::{ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider};
+
+        /// The README's examples, compiled by `cargo test --doc`.
+        #[cfg(doctest)]
+        #[doc = include_str!("../README.md")]
+        struct ReadmeDoctests;
     }
 }
 

@@ -167,7 +167,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
 }
 
 /// Structs whose fields all have a default, so `Default` can be derived.
-fn types_with_default(api: &Api) -> BTreeSet<String> {
+pub(super) fn types_with_default(api: &Api) -> BTreeSet<String> {
     let by_name: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.rust_name.as_str(), t)).collect();
     let mut result = BTreeSet::new();
     // Iterate to a fixed point: a struct qualifies once all its field types do.

@@ -232,9 +232,9 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         }
-        let default = match schema {
-            ReferenceOr::Item(s) => s.schema_data.default.as_ref().map(|v| v.to_string()),
-            ReferenceOr::Reference { .. } => None,
+        let (default, schema_example) = match schema {
+            ReferenceOr::Item(s) => (s.schema_data.default.as_ref().map(|v| v.to_string()), s.schema_data.example.clone()),
+            ReferenceOr::Reference { .. } => (None, None),
         };
         let required = data.required || location == ParamLocation::Path;
         if location == ParamLocation::Path && !data.required {
@@ -253,6 +253,7 @@ impl<'a> Lowerer<'a> {
             style,
             description: data.description.clone(),
             default,
+            example: data.example.clone().or(schema_example),
             deprecated: data.deprecated.unwrap_or(false),
         })
     }

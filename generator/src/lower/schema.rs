@@ -212,9 +212,14 @@ impl<'a> Lowerer<'a> {
             let field_pointer = format!("{pointer}/properties/{}", escape_token(api_name));
             let src = Src::of_boxed(prop);
             let ty = self.type_of(src, &field_pointer, &format!("{name}{}", camel(api_name)));
-            let (description, nullable, deprecated) = match src {
-                Src::Inline(s) => (s.schema_data.description.clone(), s.schema_data.nullable, s.schema_data.deprecated),
-                Src::Ref(_) => (None, false, false),
+            let (description, nullable, deprecated, example) = match src {
+                Src::Inline(s) => (
+                    s.schema_data.description.clone(),
+                    s.schema_data.nullable,
+                    s.schema_data.deprecated,
+                    s.schema_data.example.clone(),
+                ),
+                Src::Ref(_) => (None, false, false, None),
             };
             fields.push(Field {
                 rust_name: names.claim(&snake(api_name)),
@@ -225,6 +230,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 description,
                 deprecated,
+                example,
             });
         }
         for name in required {

@@ -1,0 +1,217 @@
+//! Example programs for the docs: one per operation and one to get started.
+//! Built as tokens and formatted by prettyplease like all generated code; the
+//! README shows the whole program, rustdoc hides the wrapper.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ident::ident;
+use crate::ir::{Api, Operation, Param, SecurityKind, TypeDef, TypeKind, TypeRef};
+
+/// An example, as the README's complete program and as rustdoc lines.
+pub struct Example {
+    /// A complete program with `#[tokio::main]`.
+    pub program: String,
+    /// The same, with the wrapper hidden (`# ` lines), for a `no_run` doctest.
+    pub doctest: String,
+}
+
+/// How an example builds a client: with the credentials the spec asks for.
+fn client_expr(api: &Api) -> TokenStream {
+    let oauth = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
+    let region = api.servers.first().and_then(|s| s.variables.iter().find(|v| !v.allowed.is_empty()));
+    let region_call = region.map(|v| {
+        let setter = ident(&v.rust_name);
+        let ty = ident(&v.type_name);
+        let variant = ident(&v.allowed[0].rust_name);
+        quote!(.#setter(#ty::#variant))
+    });
+    if oauth {
+        quote! {
+            Client::builder()
+                #region_call
+                .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
+                .build()?
+        }
+    } else {
+        quote!(Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?)
+    }
+}
+
+struct Values<'a> {
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    defaults: BTreeSet<String>,
+    used: BTreeSet<String>,
+    uses_chrono: bool,
+}
+
+impl<'a> Values<'a> {
+    /// A plausible value of `ty`; `into` when the place takes `impl Into<_>`.
+    fn of(&mut self, ty: &TypeRef, example: Option<&serde_json::Value>, placeholder: &str, into: bool, depth: usize) -> TokenStream {
+        match ty {
+            TypeRef::String => {
+                let text = example.and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| placeholder.to_string());
+                if into { quote!(#text) } else { quote!(#text.to_string()) }
+            }
+            TypeRef::Bool => quote!(true),
+            TypeRef::I32 | TypeRef::I64 => {
+                let n = example.and_then(|e| e.as_i64()).unwrap_or(10);
+                let n = if *ty == TypeRef::I32 { i64::from(i32::try_from(n).unwrap_or(10)) } else { n };
+                let n = Literal::i64_unsuffixed(n);
+                quote!(#n)
+            }
+            TypeRef::F32 | TypeRef::F64 => quote!(1.0),
+            TypeRef::DateTime => {
+                self.uses_chrono = true;
+                quote!(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default())
+            }
+            TypeRef::Date => {
+                self.uses_chrono = true;
+                quote!(chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default())
+            }
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => quote!(Default::default()),
+            TypeRef::Array(item) => {
+                let item_example = example.and_then(|e| e.as_array()).and_then(|a| a.first());
+                let item = self.of(item, item_example, placeholder, false, depth);
+                quote!(vec![#item])
+            }
+            TypeRef::Named(name) => self.named(name, into, depth),
+        }
+    }
+
+    fn named(&mut self, name: &str, into: bool, depth: usize) -> TokenStream {
+        let Some(def) = self.types.get(name).copied() else { return quote!(Default::default()) };
+        self.used.insert(name.to_string());
+        let id = ident(name);
+        match &def.kind {
+            TypeKind::Enum { variants } => {
+                let variant = ident(&variants[0].rust_name);
+                quote!(#id::#variant)
+            }
+            TypeKind::Alias(target) => {
+                self.used.remove(name);
+                self.of(&target.clone(), None, name, into, depth)
+            }
+            TypeKind::Struct { fields } => {
+                let has_default = self.defaults.contains(name);
+                if depth > 3 && has_default {
+                    return quote!(#id::default());
+                }
+                let mut inits = Vec::new();
+                for f in fields {
+                    let field = ident(&f.rust_name);
+                    if f.required && !f.nullable {
+                        let value = self.of(&f.ty, f.example.as_ref(), &f.api_name, false, depth + 1);
+                        let value = if f.boxed { quote!(Box::new(#value)) } else { value };
+                        inits.push(quote!(#field: #value));
+                    } else if !has_default {
+                        inits.push(quote!(#field: None));
+                    }
+                }
+                if has_default {
+                    quote!(#id { #(#inits,)* ..Default::default() })
+                } else {
+                    quote!(#id { #(#inits),* })
+                }
+            }
+        }
+    }
+}
+
+fn argument(values: &mut Values<'_>, p: &Param) -> TokenStream {
+    values.of(&p.ty, p.example.as_ref(), &p.api_name, true, 0)
+}
+
+/// The example for one operation: build a client, call it, use the reply.
+pub fn operation_example(api: &Api, op: &Operation, crate_name: &str) -> Example {
+    let mut values = Values {
+        types: api.types.iter().map(|t| (t.rust_name.as_str(), t)).collect(),
+        defaults: super::types::types_with_default(api),
+        used: BTreeSet::new(),
+        uses_chrono: false,
+    };
+    let method = ident(&op.rust_name);
+    let args: Vec<TokenStream> = op.params.iter().filter(|p| p.required).map(|p| argument(&mut values, p)).collect();
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| values.of(&b.ty, None, "body", false, 0));
+    let args = args.into_iter().chain(body);
+    let setters: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| !p.required && !p.deprecated)
+        .take(2)
+        .map(|p| {
+            let setter = ident(&p.rust_name);
+            let value = argument(&mut values, p);
+            quote!(.#setter(#value))
+        })
+        .collect();
+    let client = client_expr(api);
+    let call = quote! {
+        let client = #client;
+        let reply = client
+            .#method(#(#args),*)
+            #(#setters)*
+            .send()
+            .await?;
+        println!("{} {:?}", reply.status(), reply.body());
+    };
+    render(api, crate_name, &values, call)
+}
+
+/// The crate's getting-started example.
+pub fn getting_started(api: &Api, crate_name: &str) -> Option<Example> {
+    let op = api.operations.iter().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none())
+        .or_else(|| api.operations.first())?;
+    Some(operation_example(api, op, crate_name))
+}
+
+fn render(api: &Api, crate_name: &str, values: &Values<'_>, body: TokenStream) -> Example {
+    let used = &values.used;
+    let krate = format_ident!("{}", crate_name.replace('-', "_"));
+    let mut root = vec![quote!(Client)];
+    if let Some(var) = api.servers.first().and_then(|s| s.variables.iter().find(|v| !v.allowed.is_empty())) {
+        if api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. })) {
+            let ty = ident(&var.type_name);
+            root.push(quote!(#ty));
+        }
+    }
+    let types = used.iter().map(|n| ident(n));
+    let types_import = if used.is_empty() { quote!() } else { quote!(use #krate::types::{#(#types),*};) };
+    let chrono_import = if values.uses_chrono { quote!(use #krate::chrono;) } else { quote!() };
+    let program: syn::File = syn::parse2(quote! {
+        use #krate::{#(#root),*};
+        #types_import
+        #chrono_import
+
+        #[tokio::main]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            #body
+            Ok(())
+        }
+    })
+    .expect("example tokens form a file");
+    let program = super::space_items(&prettyplease::unparse(&program));
+    let mut doctest = Vec::new();
+    for line in program.lines() {
+        let hidden = line.starts_with("#[tokio::main]")
+            || line.starts_with("async fn main")
+            || line == "    Ok(())"
+            || line == "}";
+        if line.starts_with("async fn main") {
+            // rustdoc examples have no tokio runtime: the function is only compiled,
+            // and not called `main`, which rustdoc would take for the program's.
+            doctest.push("# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_string());
+            continue;
+        }
+        if hidden {
+            if !line.starts_with("#[tokio::main]") {
+                doctest.push(format!("# {line}"));
+            }
+            continue;
+        }
+        doctest.push(line.strip_prefix("    ").unwrap_or(line).to_string());
+    }
+    Example { program, doctest: doctest.join("\n") }
+}
