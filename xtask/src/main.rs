@@ -9,8 +9,11 @@ use apigen::{crate_name_for, generate, Options};
 use clap::{Parser, Subcommand};
 
 /// Maintenance tasks of the apigen workspace.
+///
+/// `cargo xtask regen` after editing a spec in specs/; `cargo xtask test` to run
+/// everything CI runs except clippy.
 #[derive(Parser)]
-#[command(name = "cargo xtask")]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", long_about)]
 struct Cli {
     #[command(subcommand)]
     task: Task,
@@ -24,8 +27,10 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Runs every test of the workspace (unit, snapshot, integration, doc),
-    /// installing first whatever the tests need beyond cargo.
+    /// Runs every test of the workspace: unit, snapshot, wire, behaviour,
+    /// contract and doc tests. Tools the tests need beyond cargo (the OpenAPI
+    /// validator from PyPI, Prism from npm) install themselves on first use
+    /// into ~/.cache/apigen-tools (or $APIGEN_TOOLS_DIR).
     Test,
 }
 
