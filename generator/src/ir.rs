@@ -316,11 +316,26 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+/// How a body is encoded on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON (`application/json`, `*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text (`text/*`), as a `String`.
+    Text,
+    /// Anything else, as bytes.
+    Bytes,
+}
+
 /// A request body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
     /// Media type sent in `Content-Type`.
     pub media_type: String,
+    /// How it is encoded.
+    pub encoding: Encoding,
     /// Its type.
     pub ty: TypeRef,
     /// Whether it is required.
@@ -362,6 +377,8 @@ pub struct Response {
 pub struct ResponseBody {
     /// Media type (`application/json`, `application/problem+json`, ...).
     pub media_type: String,
+    /// How it is decoded (never `Form`).
+    pub encoding: Encoding,
     /// Its type.
     pub ty: TypeRef,
 }
@@ -389,6 +406,8 @@ pub enum TypeRef {
     Json,
     /// A JSON object with any members.
     JsonObject,
+    /// Raw bytes (`application/octet-stream` and other non-text media).
+    Bytes,
     /// A named type of `Api::types`, by Rust name.
     Named(String),
     /// A list.

@@ -275,7 +275,7 @@ fn server_enum(var: &ServerVariable) -> TokenStream {
     let name = ident(&var.type_name);
     let docs = doc_attrs(&format!(
         "{}\n\nThe `{{{}}}` of the server URL; `Other` takes a value the spec does not list.",
-        var.description.as_deref().map(clean).unwrap_or_else(|| format!("Values of `{}`.", var.name)),
+        super::docs::or_else(var.description.as_deref(), || format!("Values of `{}`.", var.name)),
         var.name
     ));
     let idents: Vec<_> = var.allowed.iter().map(|v| ident(&v.rust_name)).collect();

@@ -23,6 +23,14 @@ pub fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> Strin
         .join("\n\n")
 }
 
+/// Cleaned spec text, or `fallback` when the spec says nothing.
+pub fn or_else(text: Option<&str>, fallback: impl FnOnce() -> String) -> String {
+    match text.map(clean) {
+        Some(t) if !t.trim().is_empty() => t,
+        _ => fallback(),
+    }
+}
+
 /// Makes Markdown from the spec safe for rustdoc.
 pub fn clean(text: &str) -> String {
     let mut out = Vec::new();

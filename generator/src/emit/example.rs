@@ -63,6 +63,7 @@ impl<'a> Values<'a> {
                 quote!(#n)
             }
             TypeRef::F32 | TypeRef::F64 => quote!(1.0),
+            TypeRef::Bytes => quote!(b"data".to_vec()),
             TypeRef::DateTime => {
                 self.uses_chrono = true;
                 quote!(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default())

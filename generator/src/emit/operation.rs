@@ -4,10 +4,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{clean, doc_attrs};
+use super::docs::{clean, doc_attrs, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
-use crate::ir::{Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
+use crate::ir::{Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
 
 /// Names the operation files use themselves; a model with one of these names
 /// is referred to through `types::` instead of being imported.
@@ -99,7 +99,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
         } else {
             fields.push(quote!(body: Option<#ty>));
             new_inits.push(quote!(body: None));
-            let docs = doc_attrs(&body.description.as_deref().map(clean).unwrap_or_else(|| "The request body.".into()));
+            let docs = doc_attrs(&or_else(body.description.as_deref(), || "The request body.".into()));
             setters.push(quote! {
                 #docs
                 pub fn body(mut self, value: #ty) -> Self {
@@ -115,13 +115,20 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
     let path_template = &op.path;
     let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(param_code).collect();
     let body_code = match &op.body {
-        Some(b) if b.required => {
-            let mt = &b.media_type;
-            quote!(request.json_body(#mt, &self.body)?;)
-        }
         Some(b) => {
             let mt = &b.media_type;
-            quote!(if let Some(body) = &self.body { request.json_body(#mt, body)?; })
+            let write = |value: TokenStream| match b.encoding {
+                Encoding::Json => quote!(request.json_body(#mt, #value)?;),
+                Encoding::Form => quote!(request.form_body(#mt, #value)?;),
+                Encoding::Text => quote!(request.raw_body(#mt, #value.as_bytes().to_vec());),
+                Encoding::Bytes => quote!(request.raw_body(#mt, #value.clone());),
+            };
+            if b.required {
+                write(quote!(&self.body))
+            } else {
+                let inner = write(quote!(body));
+                quote!(if let Some(body) = &self.body { #inner })
+            }
         }
         None => quote!(),
     };
@@ -194,20 +201,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
                 quote!(_)
             }
         };
-        let v = ident(&r.variant_name);
-        let handling = if r.success {
-            match (&success, &r.body) {
-                (Success::Several(_), Some(_)) => quote!(response.json().map(|r| r.map(#success_enum_name::#v))),
-                (Success::Several(_), None) => quote!(response.empty().map(|r| r.map(|()| #success_enum_name::#v))),
-                (_, Some(_)) => quote!(response.json()),
-                (_, None) => quote!(response.empty()),
-            }
-        } else {
-            match &r.body {
-                Some(_) => quote!(Err(response.api_error(#error_enum::#v))),
-                None => quote!(Err(response.api_error_empty(#error_enum::#v))),
-            }
-        };
+        let handling = response_handling(r, &success, &success_enum_name, &error_enum);
         arms.push(quote!(#pattern => #handling,));
     }
     if !has_catch_all {
@@ -216,13 +210,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
     // One catch-all arm needs no match at all.
     let dispatch = if arms.len() == 1 && has_catch_all {
         let only = op.responses.iter().find(|r| r.status == StatusMatch::Default).expect("the catch-all");
-        let v = ident(&only.variant_name);
-        match (&only.body, only.success) {
-            (Some(_), true) => quote!(response.json()),
-            (None, true) => quote!(response.empty()),
-            (Some(_), false) => quote!(Err(response.api_error(#error_enum::#v))),
-            (None, false) => quote!(Err(response.api_error_empty(#error_enum::#v))),
-        }
+        response_handling(only, &success, &success_enum_name, &error_enum)
     } else {
         quote!(match response.status() { #(#arms)* })
     };
@@ -408,7 +396,7 @@ pub fn accept_header(op: &Operation) -> Option<String> {
 }
 
 pub fn param_doc(p: &Param) -> String {
-    let mut text = p.description.as_deref().map(clean).unwrap_or_else(|| format!("`{}`.", p.api_name));
+    let mut text = or_else(p.description.as_deref(), || format!("`{}`.", p.api_name));
     if let Some(default) = &p.default {
         text.push_str(&format!("\n\nThe server's default: `{default}`."));
     }
@@ -546,5 +534,34 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
             )
             .await
         }
+    }
+}
+
+/// How one documented response is decoded: by its encoding, into the success
+/// type (or its variant of the success enum) or the operation's error enum.
+fn response_handling(
+    r: &Response,
+    success: &Success<'_>,
+    success_enum: &proc_macro2::Ident,
+    error_enum: &proc_macro2::Ident,
+) -> TokenStream {
+    let v = ident(&r.variant_name);
+    let decode = match r.body.as_ref().map(|b| b.encoding) {
+        None => quote!(empty),
+        Some(Encoding::Json) => quote!(json),
+        Some(Encoding::Text) => quote!(text),
+        Some(Encoding::Bytes | Encoding::Form) => quote!(bytes),
+    };
+    if r.success {
+        match (success, &r.body) {
+            (Success::Several(_), Some(_)) => quote!(response.#decode().map(|r| r.map(#success_enum::#v))),
+            (Success::Several(_), None) => quote!(response.empty().map(|r| r.map(|()| #success_enum::#v))),
+            _ => quote!(response.#decode()),
+        }
+    } else if r.body.is_some() {
+        let decode_error = format_ident!("api_error_{}", decode.to_string());
+        quote!(Err(response.#decode_error(#error_enum::#v)))
+    } else {
+        quote!(Err(response.api_error_empty(#error_enum::#v)))
     }
 }

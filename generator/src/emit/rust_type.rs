@@ -61,6 +61,7 @@ impl Uses {
                 self.json_map = true;
                 quote!(Map<String, Value>)
             }
+            TypeRef::Bytes => quote!(Vec<u8>),
             TypeRef::Named(name) => {
                 self.named.insert(name.clone());
                 let id = ident(name);

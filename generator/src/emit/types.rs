@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{clean, doc_attrs, paragraphs};
+use super::docs::{doc_attrs, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
@@ -52,8 +52,7 @@ pub fn types_file(api: &Api) -> TokenStream {
 }
 
 fn type_doc(def: &TypeDef) -> String {
-    let fallback = format!("`{}` in the spec.", def.api_name);
-    paragraphs([def.description.as_deref().or(Some(&fallback))])
+    or_else(def.description.as_deref(), || format!("`{}` in the spec.", def.api_name))
 }
 
 fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -> TokenStream {
@@ -83,7 +82,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -
         if f.deprecated {
             attrs.extend(quote!(#[deprecated]));
         }
-        let mut text = f.description.as_deref().map(clean).unwrap_or_else(|| format!("`{}`.", f.api_name));
+        let mut text = or_else(f.description.as_deref(), || format!("`{}`.", f.api_name));
         if f.required && f.nullable {
             text.push_str("\n\nRequired, but may be `null`.");
         }

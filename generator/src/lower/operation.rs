@@ -12,7 +12,7 @@ use super::Lowerer;
 use crate::diagnostic::escape_token;
 use crate::ident::{camel, snake, Namespace};
 use crate::ir::{
-    Body, Method, Operation, ParamLocation, Param, PathPart, Permissions, QueryStyle, Response, ResponseBody,
+    Body, Encoding, Method, Operation, ParamLocation, Param, PathPart, Permissions, QueryStyle, Response, ResponseBody,
     StatusMatch, TypeRef,
 };
 
@@ -306,24 +306,35 @@ impl<'a> Lowerer<'a> {
         op_type: &str,
     ) -> Option<Body> {
         let (component, rb) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
-        let Some((media_type, media)) = rb.content.iter().find(|(m, _)| is_json(m)) else {
+        let Some((media_type, encoding)) = choose_media_type(rb.content.keys(), true) else {
             let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             self.error(
                 pointer,
                 format!("request bodies of type {} are not supported yet", kinds.join(", ")),
-                "describe the body as `application/json`",
+                "describe the body as JSON, form, text or `application/octet-stream`",
             );
             return None;
         };
-        let media_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
-        let ty = match &media.schema {
-            Some(s) => {
-                let hint = component.clone().unwrap_or_else(|| format!("{op_type}Request"));
-                self.shared_type(component.map(|c| format!("requestBodies/{c}")), Src::of(s), &media_pointer, &hint)
+        let media = &rb.content[media_type];
+        let ty = match encoding {
+            Encoding::Text => TypeRef::String,
+            Encoding::Bytes => TypeRef::Bytes,
+            Encoding::Json | Encoding::Form => {
+                let media_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
+                match &media.schema {
+                    Some(s) => {
+                        let hint = component.clone().unwrap_or_else(|| format!("{op_type}Request"));
+                        self.shared_type(component.map(|c| format!("requestBodies/{c}")), Src::of(s), &media_pointer, &hint)
+                    }
+                    None => TypeRef::Json,
+                }
             }
-            None => TypeRef::Json,
         };
-        Some(Body { media_type: media_type.clone(), ty, required: rb.required, description: rb.description.clone() })
+        if encoding == Encoding::Form && !matches!(ty, TypeRef::Named(_) | TypeRef::JsonObject | TypeRef::Map(_)) {
+            self.error(pointer, "a form body must be an object", "describe the form's fields as an object schema");
+            return None;
+        }
+        Some(Body { media_type: media_type.clone(), encoding, ty, required: rb.required, description: rb.description.clone() })
     }
 
     fn lower_responses(&mut self, op: &OaOperation, pointer: &str, op_type: &str) -> Vec<Response> {
@@ -347,27 +358,28 @@ impl<'a> Lowerer<'a> {
         for (status, ptr, r) in entries {
             let Some((component, response)) = self.resolve(r, &ptr, "responses", |c| &c.responses) else { continue };
             let success = is_success(status) || (status == StatusMatch::Default && !has_success);
-            let body = if response.content.is_empty() {
-                None
-            } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m)) {
-                let schema_pointer = format!("{ptr}/content/{}/schema", escape_token(media_type));
-                let ty = match &media.schema {
-                    Some(s) => {
-                        let suffix = if several { status_suffix(status) } else { String::new() };
-                        let hint = component.clone().unwrap_or_else(|| format!("{op_type}Response{suffix}"));
-                        self.shared_type(component.clone().map(|c| format!("responses/{c}")), Src::of(s), &schema_pointer, &hint)
-                    }
-                    None => TypeRef::Json,
-                };
-                Some(ResponseBody { media_type: media_type.clone(), ty })
-            } else {
-                let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                self.warning(
-                    &ptr,
-                    format!("response bodies of type {} are not supported yet; the body is not decoded", kinds.join(", ")),
-                    "describe the body as `application/json` to get it typed",
-                );
-                None
+            let body = match choose_media_type(response.content.keys(), false) {
+                None => None,
+                Some((media_type, encoding)) => {
+                    let ty = match encoding {
+                        Encoding::Text => TypeRef::String,
+                        Encoding::Bytes | Encoding::Form => TypeRef::Bytes,
+                        Encoding::Json => {
+                            let schema_pointer = format!("{ptr}/content/{}/schema", escape_token(media_type));
+                            match &response.content[media_type].schema {
+                                Some(s) => {
+                                    let suffix = if several { status_suffix(status) } else { String::new() };
+                                    let hint = component.clone().unwrap_or_else(|| format!("{op_type}Response{suffix}"));
+                                    let key = component.clone().map(|c| format!("responses/{c}"));
+                                    self.shared_type(key, Src::of(s), &schema_pointer, &hint)
+                                }
+                                None => TypeRef::Json,
+                            }
+                        }
+                    };
+                    let encoding = if encoding == Encoding::Form { Encoding::Bytes } else { encoding };
+                    Some(ResponseBody { media_type: media_type.clone(), encoding, ty })
+                }
             };
             responses.push(Response {
                 status,
@@ -404,10 +416,27 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// JSON and its structured-syntax relatives (`application/problem+json`).
-pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+/// The media type the client uses among those documented, and how: JSON
+/// first, then (for requests) forms, then text, then anything as bytes.
+/// Multipart request bodies are not supported yet.
+fn choose_media_type<'m>(types: impl Iterator<Item = &'m String>, request: bool) -> Option<(&'m String, Encoding)> {
+    let types: Vec<&String> = types.collect();
+    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let rank = |m: &str| -> Option<(u8, Encoding)> {
+        let e = essence(m);
+        if e == "application/json" || e.ends_with("+json") || e == "*/*" || e == "application/*" {
+            Some((0, Encoding::Json))
+        } else if request && e == "application/x-www-form-urlencoded" {
+            Some((1, Encoding::Form))
+        } else if e.starts_with("text/") {
+            Some((2, Encoding::Text))
+        } else if e.starts_with("multipart/") {
+            if request { None } else { Some((4, Encoding::Bytes)) }
+        } else {
+            Some((3, Encoding::Bytes))
+        }
+    };
+    types.into_iter().filter_map(|m| rank(m).map(|(r, e)| (r, m, e))).min_by_key(|(r, _, _)| *r).map(|(_, m, e)| (m, e))
 }
 
 fn is_success(status: StatusMatch) -> bool {

@@ -70,38 +70,57 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
         match response.status() {
             200 => response.json(),
             400 => {
-                Err(response.api_error(GetOauthClientUsageQueryResultError::BadRequest))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageQueryResultError::BadRequest),
+                )
             }
 
             401 => {
                 Err(
-                    response.api_error(GetOauthClientUsageQueryResultError::Unauthorized),
+                    response
+                        .api_error_json(
+                            GetOauthClientUsageQueryResultError::Unauthorized,
+                        ),
                 )
             }
 
             403 => {
-                Err(response.api_error(GetOauthClientUsageQueryResultError::Forbidden))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageQueryResultError::Forbidden),
+                )
             }
 
-            404 => Err(response.api_error(GetOauthClientUsageQueryResultError::NotFound)),
+            404 => {
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageQueryResultError::NotFound),
+                )
+            }
+
             408 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageQueryResultError::RequestTimeout),
+                        .api_error_json(
+                            GetOauthClientUsageQueryResultError::RequestTimeout,
+                        ),
                 )
             }
 
             413 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageQueryResultError::PayloadTooLarge),
+                        .api_error_json(
+                            GetOauthClientUsageQueryResultError::PayloadTooLarge,
+                        ),
                 )
             }
 
             415 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetOauthClientUsageQueryResultError::UnsupportedMediaType,
                         ),
                 )
@@ -110,14 +129,16 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
             429 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageQueryResultError::TooManyRequests),
+                        .api_error_json(
+                            GetOauthClientUsageQueryResultError::TooManyRequests,
+                        ),
                 )
             }
 
             500 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetOauthClientUsageQueryResultError::InternalServerError,
                         ),
                 )
@@ -126,7 +147,7 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
             503 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetOauthClientUsageQueryResultError::ServiceUnavailable,
                         ),
                 )
@@ -135,11 +156,17 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
             504 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageQueryResultError::GatewayTimeout),
+                        .api_error_json(
+                            GetOauthClientUsageQueryResultError::GatewayTimeout,
+                        ),
                 )
             }
 
-            _ => Err(response.api_error(GetOauthClientUsageQueryResultError::Default)),
+            _ => {
+                Err(
+                    response.api_error_json(GetOauthClientUsageQueryResultError::Default),
+                )
+            }
         }
     }
 }

@@ -81,48 +81,81 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error(GetOauthClientUsageSummaryError::BadRequest)),
-            401 => Err(response.api_error(GetOauthClientUsageSummaryError::Unauthorized)),
-            403 => Err(response.api_error(GetOauthClientUsageSummaryError::Forbidden)),
-            404 => Err(response.api_error(GetOauthClientUsageSummaryError::NotFound)),
+            400 => {
+                Err(response.api_error_json(GetOauthClientUsageSummaryError::BadRequest))
+            }
+
+            401 => {
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageSummaryError::Unauthorized),
+                )
+            }
+
+            403 => {
+                Err(response.api_error_json(GetOauthClientUsageSummaryError::Forbidden))
+            }
+
+            404 => {
+                Err(response.api_error_json(GetOauthClientUsageSummaryError::NotFound))
+            }
+
             408 => {
-                Err(response.api_error(GetOauthClientUsageSummaryError::RequestTimeout))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageSummaryError::RequestTimeout),
+                )
             }
 
             413 => {
-                Err(response.api_error(GetOauthClientUsageSummaryError::PayloadTooLarge))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageSummaryError::PayloadTooLarge),
+                )
             }
 
             415 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageSummaryError::UnsupportedMediaType),
+                        .api_error_json(
+                            GetOauthClientUsageSummaryError::UnsupportedMediaType,
+                        ),
                 )
             }
 
             429 => {
-                Err(response.api_error(GetOauthClientUsageSummaryError::TooManyRequests))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageSummaryError::TooManyRequests),
+                )
             }
 
             500 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageSummaryError::InternalServerError),
+                        .api_error_json(
+                            GetOauthClientUsageSummaryError::InternalServerError,
+                        ),
                 )
             }
 
             503 => {
                 Err(
                     response
-                        .api_error(GetOauthClientUsageSummaryError::ServiceUnavailable),
+                        .api_error_json(
+                            GetOauthClientUsageSummaryError::ServiceUnavailable,
+                        ),
                 )
             }
 
             504 => {
-                Err(response.api_error(GetOauthClientUsageSummaryError::GatewayTimeout))
+                Err(
+                    response
+                        .api_error_json(GetOauthClientUsageSummaryError::GatewayTimeout),
+                )
             }
 
-            _ => Err(response.api_error(GetOauthClientUsageSummaryError::Default)),
+            _ => Err(response.api_error_json(GetOauthClientUsageSummaryError::Default)),
         }
     }
 

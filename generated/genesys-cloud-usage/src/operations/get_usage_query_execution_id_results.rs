@@ -63,42 +63,57 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
         match response.status() {
             200 => response.json(),
             400 => {
-                Err(response.api_error(GetUsageQueryExecutionIdResultsError::BadRequest))
+                Err(
+                    response
+                        .api_error_json(GetUsageQueryExecutionIdResultsError::BadRequest),
+                )
             }
 
             401 => {
                 Err(
                     response
-                        .api_error(GetUsageQueryExecutionIdResultsError::Unauthorized),
+                        .api_error_json(
+                            GetUsageQueryExecutionIdResultsError::Unauthorized,
+                        ),
                 )
             }
 
             403 => {
-                Err(response.api_error(GetUsageQueryExecutionIdResultsError::Forbidden))
+                Err(
+                    response
+                        .api_error_json(GetUsageQueryExecutionIdResultsError::Forbidden),
+                )
             }
 
             404 => {
-                Err(response.api_error(GetUsageQueryExecutionIdResultsError::NotFound))
+                Err(
+                    response
+                        .api_error_json(GetUsageQueryExecutionIdResultsError::NotFound),
+                )
             }
 
             408 => {
                 Err(
                     response
-                        .api_error(GetUsageQueryExecutionIdResultsError::RequestTimeout),
+                        .api_error_json(
+                            GetUsageQueryExecutionIdResultsError::RequestTimeout,
+                        ),
                 )
             }
 
             413 => {
                 Err(
                     response
-                        .api_error(GetUsageQueryExecutionIdResultsError::PayloadTooLarge),
+                        .api_error_json(
+                            GetUsageQueryExecutionIdResultsError::PayloadTooLarge,
+                        ),
                 )
             }
 
             415 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageQueryExecutionIdResultsError::UnsupportedMediaType,
                         ),
                 )
@@ -107,14 +122,16 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
             429 => {
                 Err(
                     response
-                        .api_error(GetUsageQueryExecutionIdResultsError::TooManyRequests),
+                        .api_error_json(
+                            GetUsageQueryExecutionIdResultsError::TooManyRequests,
+                        ),
                 )
             }
 
             500 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageQueryExecutionIdResultsError::InternalServerError,
                         ),
                 )
@@ -123,7 +140,7 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
             503 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageQueryExecutionIdResultsError::ServiceUnavailable,
                         ),
                 )
@@ -132,11 +149,18 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
             504 => {
                 Err(
                     response
-                        .api_error(GetUsageQueryExecutionIdResultsError::GatewayTimeout),
+                        .api_error_json(
+                            GetUsageQueryExecutionIdResultsError::GatewayTimeout,
+                        ),
                 )
             }
 
-            _ => Err(response.api_error(GetUsageQueryExecutionIdResultsError::Default)),
+            _ => {
+                Err(
+                    response
+                        .api_error_json(GetUsageQueryExecutionIdResultsError::Default),
+                )
+            }
         }
     }
 }

@@ -90,7 +90,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             400 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::BadRequest,
                         ),
                 )
@@ -99,7 +99,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             401 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::Unauthorized,
                         ),
                 )
@@ -108,7 +108,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             403 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::Forbidden,
                         ),
                 )
@@ -117,14 +117,16 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             404 => {
                 Err(
                     response
-                        .api_error(GetUsageSimplesearchExecutionIdResultsError::NotFound),
+                        .api_error_json(
+                            GetUsageSimplesearchExecutionIdResultsError::NotFound,
+                        ),
                 )
             }
 
             408 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::RequestTimeout,
                         ),
                 )
@@ -133,7 +135,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             413 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::PayloadTooLarge,
                         ),
                 )
@@ -142,7 +144,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             415 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::UnsupportedMediaType,
                         ),
                 )
@@ -151,7 +153,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             429 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::TooManyRequests,
                         ),
                 )
@@ -160,7 +162,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             500 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::InternalServerError,
                         ),
                 )
@@ -169,7 +171,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             503 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::ServiceUnavailable,
                         ),
                 )
@@ -178,7 +180,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             504 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetUsageSimplesearchExecutionIdResultsError::GatewayTimeout,
                         ),
                 )
@@ -187,7 +189,9 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             _ => {
                 Err(
                     response
-                        .api_error(GetUsageSimplesearchExecutionIdResultsError::Default),
+                        .api_error_json(
+                            GetUsageSimplesearchExecutionIdResultsError::Default,
+                        ),
                 )
             }
         }

@@ -76,48 +76,77 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error(PostOauthClientUsageQueryError::BadRequest)),
-            401 => Err(response.api_error(PostOauthClientUsageQueryError::Unauthorized)),
-            403 => Err(response.api_error(PostOauthClientUsageQueryError::Forbidden)),
-            404 => Err(response.api_error(PostOauthClientUsageQueryError::NotFound)),
+            400 => {
+                Err(response.api_error_json(PostOauthClientUsageQueryError::BadRequest))
+            }
+
+            401 => {
+                Err(
+                    response.api_error_json(PostOauthClientUsageQueryError::Unauthorized),
+                )
+            }
+
+            403 => {
+                Err(response.api_error_json(PostOauthClientUsageQueryError::Forbidden))
+            }
+
+            404 => Err(response.api_error_json(PostOauthClientUsageQueryError::NotFound)),
             408 => {
-                Err(response.api_error(PostOauthClientUsageQueryError::RequestTimeout))
+                Err(
+                    response
+                        .api_error_json(PostOauthClientUsageQueryError::RequestTimeout),
+                )
             }
 
             413 => {
-                Err(response.api_error(PostOauthClientUsageQueryError::PayloadTooLarge))
+                Err(
+                    response
+                        .api_error_json(PostOauthClientUsageQueryError::PayloadTooLarge),
+                )
             }
 
             415 => {
                 Err(
                     response
-                        .api_error(PostOauthClientUsageQueryError::UnsupportedMediaType),
+                        .api_error_json(
+                            PostOauthClientUsageQueryError::UnsupportedMediaType,
+                        ),
                 )
             }
 
             429 => {
-                Err(response.api_error(PostOauthClientUsageQueryError::TooManyRequests))
+                Err(
+                    response
+                        .api_error_json(PostOauthClientUsageQueryError::TooManyRequests),
+                )
             }
 
             500 => {
                 Err(
                     response
-                        .api_error(PostOauthClientUsageQueryError::InternalServerError),
+                        .api_error_json(
+                            PostOauthClientUsageQueryError::InternalServerError,
+                        ),
                 )
             }
 
             503 => {
                 Err(
                     response
-                        .api_error(PostOauthClientUsageQueryError::ServiceUnavailable),
+                        .api_error_json(
+                            PostOauthClientUsageQueryError::ServiceUnavailable,
+                        ),
                 )
             }
 
             504 => {
-                Err(response.api_error(PostOauthClientUsageQueryError::GatewayTimeout))
+                Err(
+                    response
+                        .api_error_json(PostOauthClientUsageQueryError::GatewayTimeout),
+                )
             }
 
-            _ => Err(response.api_error(PostOauthClientUsageQueryError::Default)),
+            _ => Err(response.api_error_json(PostOauthClientUsageQueryError::Default)),
         }
     }
 

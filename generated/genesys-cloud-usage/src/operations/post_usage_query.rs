@@ -65,18 +65,21 @@ impl<'a> PostUsageQuery<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error(PostUsageQueryError::BadRequest)),
-            401 => Err(response.api_error(PostUsageQueryError::Unauthorized)),
-            403 => Err(response.api_error(PostUsageQueryError::Forbidden)),
-            404 => Err(response.api_error(PostUsageQueryError::NotFound)),
-            408 => Err(response.api_error(PostUsageQueryError::RequestTimeout)),
-            413 => Err(response.api_error(PostUsageQueryError::PayloadTooLarge)),
-            415 => Err(response.api_error(PostUsageQueryError::UnsupportedMediaType)),
-            429 => Err(response.api_error(PostUsageQueryError::TooManyRequests)),
-            500 => Err(response.api_error(PostUsageQueryError::InternalServerError)),
-            503 => Err(response.api_error(PostUsageQueryError::ServiceUnavailable)),
-            504 => Err(response.api_error(PostUsageQueryError::GatewayTimeout)),
-            _ => Err(response.api_error(PostUsageQueryError::Default)),
+            400 => Err(response.api_error_json(PostUsageQueryError::BadRequest)),
+            401 => Err(response.api_error_json(PostUsageQueryError::Unauthorized)),
+            403 => Err(response.api_error_json(PostUsageQueryError::Forbidden)),
+            404 => Err(response.api_error_json(PostUsageQueryError::NotFound)),
+            408 => Err(response.api_error_json(PostUsageQueryError::RequestTimeout)),
+            413 => Err(response.api_error_json(PostUsageQueryError::PayloadTooLarge)),
+            415 => {
+                Err(response.api_error_json(PostUsageQueryError::UnsupportedMediaType))
+            }
+
+            429 => Err(response.api_error_json(PostUsageQueryError::TooManyRequests)),
+            500 => Err(response.api_error_json(PostUsageQueryError::InternalServerError)),
+            503 => Err(response.api_error_json(PostUsageQueryError::ServiceUnavailable)),
+            504 => Err(response.api_error_json(PostUsageQueryError::GatewayTimeout)),
+            _ => Err(response.api_error_json(PostUsageQueryError::Default)),
         }
     }
 

@@ -65,27 +65,48 @@ impl<'a> PostUsageSimplesearch<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error(PostUsageSimplesearchError::BadRequest)),
-            401 => Err(response.api_error(PostUsageSimplesearchError::Unauthorized)),
-            403 => Err(response.api_error(PostUsageSimplesearchError::Forbidden)),
-            404 => Err(response.api_error(PostUsageSimplesearchError::NotFound)),
-            408 => Err(response.api_error(PostUsageSimplesearchError::RequestTimeout)),
-            413 => Err(response.api_error(PostUsageSimplesearchError::PayloadTooLarge)),
-            415 => {
-                Err(response.api_error(PostUsageSimplesearchError::UnsupportedMediaType))
+            400 => Err(response.api_error_json(PostUsageSimplesearchError::BadRequest)),
+            401 => Err(response.api_error_json(PostUsageSimplesearchError::Unauthorized)),
+            403 => Err(response.api_error_json(PostUsageSimplesearchError::Forbidden)),
+            404 => Err(response.api_error_json(PostUsageSimplesearchError::NotFound)),
+            408 => {
+                Err(response.api_error_json(PostUsageSimplesearchError::RequestTimeout))
             }
 
-            429 => Err(response.api_error(PostUsageSimplesearchError::TooManyRequests)),
+            413 => {
+                Err(response.api_error_json(PostUsageSimplesearchError::PayloadTooLarge))
+            }
+
+            415 => {
+                Err(
+                    response
+                        .api_error_json(PostUsageSimplesearchError::UnsupportedMediaType),
+                )
+            }
+
+            429 => {
+                Err(response.api_error_json(PostUsageSimplesearchError::TooManyRequests))
+            }
+
             500 => {
-                Err(response.api_error(PostUsageSimplesearchError::InternalServerError))
+                Err(
+                    response
+                        .api_error_json(PostUsageSimplesearchError::InternalServerError),
+                )
             }
 
             503 => {
-                Err(response.api_error(PostUsageSimplesearchError::ServiceUnavailable))
+                Err(
+                    response
+                        .api_error_json(PostUsageSimplesearchError::ServiceUnavailable),
+                )
             }
 
-            504 => Err(response.api_error(PostUsageSimplesearchError::GatewayTimeout)),
-            _ => Err(response.api_error(PostUsageSimplesearchError::Default)),
+            504 => {
+                Err(response.api_error_json(PostUsageSimplesearchError::GatewayTimeout))
+            }
+
+            _ => Err(response.api_error_json(PostUsageSimplesearchError::Default)),
         }
     }
 

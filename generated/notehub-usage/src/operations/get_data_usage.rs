@@ -141,7 +141,7 @@ impl<'a> GetDataUsage<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            _ => Err(response.api_error(GetDataUsageError::Default)),
+            _ => Err(response.api_error_json(GetDataUsageError::Default)),
         }
     }
 }

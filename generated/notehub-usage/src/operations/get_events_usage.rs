@@ -177,7 +177,7 @@ impl<'a> GetEventsUsage<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            _ => Err(response.api_error(GetEventsUsageError::Default)),
+            _ => Err(response.api_error_json(GetEventsUsageError::Default)),
         }
     }
 }

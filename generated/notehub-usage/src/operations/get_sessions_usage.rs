@@ -153,7 +153,7 @@ impl<'a> GetSessionsUsage<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            _ => Err(response.api_error(GetSessionsUsageError::Default)),
+            _ => Err(response.api_error_json(GetSessionsUsageError::Default)),
         }
     }
 }

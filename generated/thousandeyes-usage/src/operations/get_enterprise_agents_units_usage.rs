@@ -105,26 +105,45 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         match response.status() {
             200 => response.json(),
             400 => {
-                Err(response.api_error(GetEnterpriseAgentsUnitsUsageError::BadRequest))
+                Err(
+                    response
+                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::BadRequest),
+                )
             }
 
             401 => {
-                Err(response.api_error(GetEnterpriseAgentsUnitsUsageError::Unauthorized))
+                Err(
+                    response
+                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::Unauthorized),
+                )
             }
 
-            403 => Err(response.api_error(GetEnterpriseAgentsUnitsUsageError::Forbidden)),
-            404 => Err(response.api_error(GetEnterpriseAgentsUnitsUsageError::NotFound)),
+            403 => {
+                Err(
+                    response
+                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::Forbidden),
+                )
+            }
+
+            404 => {
+                Err(
+                    response.api_error_json(GetEnterpriseAgentsUnitsUsageError::NotFound),
+                )
+            }
+
             429 => {
                 Err(
                     response
-                        .api_error(GetEnterpriseAgentsUnitsUsageError::TooManyRequests),
+                        .api_error_json(
+                            GetEnterpriseAgentsUnitsUsageError::TooManyRequests,
+                        ),
                 )
             }
 
             500 => {
                 Err(
                     response
-                        .api_error(
+                        .api_error_json(
                             GetEnterpriseAgentsUnitsUsageError::InternalServerError,
                         ),
                 )

@@ -111,12 +111,17 @@ impl<'a> GetTestsUnitsUsage<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            400 => Err(response.api_error(GetTestsUnitsUsageError::BadRequest)),
-            401 => Err(response.api_error(GetTestsUnitsUsageError::Unauthorized)),
-            403 => Err(response.api_error(GetTestsUnitsUsageError::Forbidden)),
-            404 => Err(response.api_error(GetTestsUnitsUsageError::NotFound)),
-            429 => Err(response.api_error(GetTestsUnitsUsageError::TooManyRequests)),
-            500 => Err(response.api_error(GetTestsUnitsUsageError::InternalServerError)),
+            400 => Err(response.api_error_json(GetTestsUnitsUsageError::BadRequest)),
+            401 => Err(response.api_error_json(GetTestsUnitsUsageError::Unauthorized)),
+            403 => Err(response.api_error_json(GetTestsUnitsUsageError::Forbidden)),
+            404 => Err(response.api_error_json(GetTestsUnitsUsageError::NotFound)),
+            429 => Err(response.api_error_json(GetTestsUnitsUsageError::TooManyRequests)),
+            500 => {
+                Err(
+                    response.api_error_json(GetTestsUnitsUsageError::InternalServerError),
+                )
+            }
+
             _ => Err(response.unexpected()),
         }
     }

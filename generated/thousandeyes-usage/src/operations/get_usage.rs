@@ -77,12 +77,12 @@ impl<'a> GetUsage<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            400 => Err(response.api_error(GetUsageError::BadRequest)),
-            401 => Err(response.api_error(GetUsageError::Unauthorized)),
-            403 => Err(response.api_error(GetUsageError::Forbidden)),
-            404 => Err(response.api_error(GetUsageError::NotFound)),
-            429 => Err(response.api_error(GetUsageError::TooManyRequests)),
-            500 => Err(response.api_error(GetUsageError::InternalServerError)),
+            400 => Err(response.api_error_json(GetUsageError::BadRequest)),
+            401 => Err(response.api_error_json(GetUsageError::Unauthorized)),
+            403 => Err(response.api_error_json(GetUsageError::Forbidden)),
+            404 => Err(response.api_error_json(GetUsageError::NotFound)),
+            429 => Err(response.api_error_json(GetUsageError::TooManyRequests)),
+            500 => Err(response.api_error_json(GetUsageError::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

@@ -120,13 +120,36 @@ impl RawResponse {
         Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
     }
 
+    /// A success with a text body.
+    pub(crate) fn text<E>(self) -> Result<ApiResponse<String>, Error<E>> {
+        let body = String::from_utf8_lossy(&self.body).into_owned();
+        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
+    }
+
+    /// A success with a raw body.
+    pub(crate) fn bytes<E>(self) -> Result<ApiResponse<Vec<u8>>, Error<E>> {
+        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: self.body })
+    }
+
     /// A success whose body is not decoded.
     pub(crate) fn empty<E>(self) -> Result<ApiResponse<()>, Error<E>> {
         Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: () })
     }
 
+    /// A documented error with a text body.
+    pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        self.api_error_empty(wrap(text))
+    }
+
+    /// A documented error with a raw body.
+    pub(crate) fn api_error_bytes<E>(mut self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+        let body = std::mem::take(&mut self.body);
+        self.api_error_empty(wrap(body))
+    }
+
     /// A documented error with a JSON body, wrapped into the operation's error enum.
-    pub(crate) fn api_error<B: DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
+    pub(crate) fn api_error_json<B: DeserializeOwned, E>(self, wrap: impl FnOnce(B) -> E) -> Error<E> {
         match self.decode::<B, E>() {
             Ok(body) => self.api_error_empty(wrap(body)),
             Err(e) => e,

@@ -74,6 +74,19 @@ impl Request {
         self.body = Some((content_type, bytes));
         Ok(())
     }
+
+    /// Serializes `body` as `application/x-www-form-urlencoded`.
+    pub(crate) fn form_body<T: serde::Serialize, E>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error<E>> {
+        let text = serde_urlencoded::to_string(body)
+            .map_err(|e| Error::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
+        self.body = Some((content_type, text.into_bytes()));
+        Ok(())
+    }
+
+    /// Sends `bytes` as they are.
+    pub(crate) fn raw_body(&mut self, content_type: &'static str, bytes: Vec<u8>) {
+        self.body = Some((content_type, bytes));
+    }
 }
 
 /// Sends `request`, retrying as the policy allows, and reads the whole reply.
