@@ -276,6 +276,8 @@ pub enum ParamLocation {
     Query,
     /// In a request header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
 }
 
 /// How a query array is written.
@@ -289,6 +291,10 @@ pub enum QueryStyle {
     SpaceDelimited,
     /// `pipeDelimited`: `k=a|b`.
     PipeDelimited,
+    /// An object, `form` exploded: one pair per property, `p1=a&p2=b`.
+    ObjectExploded,
+    /// An object as `deepObject`: `k[p1]=a&k[p2]=b`.
+    DeepObject,
 }
 
 /// One operation parameter.

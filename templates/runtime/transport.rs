@@ -46,6 +46,7 @@ pub(crate) struct Request {
     pub(crate) path: String,
     pub(crate) query: Query,
     pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(&'static str, String)>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
 }
@@ -59,6 +60,7 @@ impl Request {
             path,
             query: Query::default(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             accept: None,
             body: None,
         }
@@ -111,7 +113,7 @@ async fn send_in_span<E>(
     let mut url = reqwest::Url::parse(&url_text)
         .map_err(|e| Error::InvalidRequest(format!("`{url_text}` is not a valid URL: {e}")))?;
     if !request.query.pairs.is_empty() {
-        url.query_pairs_mut().extend_pairs(request.query.pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        url.query_pairs_mut().extend_pairs(request.query.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
@@ -136,6 +138,10 @@ async fn send_in_span<E>(
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
+        }
+        if !request.cookies.is_empty() {
+            let cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
         }
         if let Some((content_type, bytes)) = &request.body {
             builder = builder.header(CONTENT_TYPE, *content_type).body(bytes.clone());

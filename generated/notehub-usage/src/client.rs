@@ -47,6 +47,7 @@ impl Client {
         &self.config.base_url
     }
 
+    #[allow(dead_code)]
     pub(crate) fn config(&self) -> &Config {
         &self.config
     }

@@ -50,7 +50,8 @@ pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
         }
     }).collect::<Vec<_>>();
 
-    let builders = api.operations.iter().map(|op| ident(&op.type_name));
+    let builders: Vec<_> = api.operations.iter().map(|op| ident(&op.type_name)).collect();
+    let builders_import = if builders.is_empty() { quote!() } else { quote!(use crate::operations::{#(#builders),*};) };
     let named_imports = named_imports(&uses);
     let std_imports = uses.std_imports();
     let server_enums = variables.iter().filter(|v| !v.allowed.is_empty()).map(server_enum);
@@ -84,7 +85,7 @@ pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
         use std::sync::Arc;
         use std::time::Duration;
         #std_imports
-        use crate::operations::{#(#builders),*};
+        #builders_import
         #named_imports
         #runtime_imports
 
@@ -128,6 +129,8 @@ pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
                 &self.config.base_url
             }
 
+            // Unused only by an API without operations.
+            #[allow(dead_code)]
             pub(crate) fn config(&self) -> &Config {
                 &self.config
             }

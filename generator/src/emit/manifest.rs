@@ -215,6 +215,7 @@ fn details(api: &Api, crate_name: &str) -> String {
                     crate::ir::ParamLocation::Path => "path",
                     crate::ir::ParamLocation::Query => "query",
                     crate::ir::ParamLocation::Header => "header",
+                    crate::ir::ParamLocation::Cookie => "cookie",
                 };
                 out.push_str(&format!(
                     "| `{}` (`{}`) | {location} | `{}` | {} | {} | {} |\n",

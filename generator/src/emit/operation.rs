@@ -360,13 +360,17 @@ fn param_code(p: &Param) -> TokenStream {
     let api = &p.api_name;
     let is_array = matches!(p.ty, TypeRef::Array(_));
     let write = |value: TokenStream| match p.location {
+        ParamLocation::Query if p.style == QueryStyle::ObjectExploded => quote!(request.query.push_object(#api, #value, false)?;),
+        ParamLocation::Query if p.style == QueryStyle::DeepObject => quote!(request.query.push_object(#api, #value, true)?;),
         ParamLocation::Query if is_array => match p.style {
-            QueryStyle::FormExploded => quote!(request.query.push_each(#api, #value);),
             QueryStyle::FormComma => quote!(request.query.push_joined(#api, #value, ",");),
             QueryStyle::SpaceDelimited => quote!(request.query.push_joined(#api, #value, " ");),
             QueryStyle::PipeDelimited => quote!(request.query.push_joined(#api, #value, "|");),
+            _ => quote!(request.query.push_each(#api, #value);),
         },
         ParamLocation::Query => quote!(request.query.push(#api, #value);),
+        ParamLocation::Cookie if is_array => quote!(request.cookies.push((#api, runtime::join_simple(#value)));),
+        ParamLocation::Cookie => quote!(request.cookies.push((#api, runtime::ToParam::to_param(#value)));),
         ParamLocation::Header if is_array => quote!(request.headers.push((#api, runtime::join_simple(#value)));),
         ParamLocation::Header => quote!(request.headers.push((#api, runtime::ToParam::to_param(#value)));),
         ParamLocation::Path => quote!(),

@@ -27,6 +27,7 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         component_types: HashMap::new(),
         shared_types: HashMap::new(),
+        unsupported: Vec::new(),
     };
     cx.diags.items.extend(loaded.warnings.iter().cloned());
     let api = cx.lower_api();
@@ -55,6 +56,8 @@ struct Lowerer<'a> {
     /// Types of shared components (parameters, responses, bodies), by pointer,
     /// so a component used by many operations yields one type.
     shared_types: HashMap<String, TypeRef>,
+    /// Unsupported constructs met in the operation being lowered.
+    unsupported: Vec<Diagnostic>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -95,6 +98,12 @@ impl<'a> Lowerer<'a> {
 
     fn warning(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
         self.diags.push(Diagnostic::warning(pointer, message).with_hint(hint));
+    }
+
+    /// A construct the generator cannot handle yet, inside an operation: the
+    /// operation is left out with a warning, and the rest is generated.
+    fn unsupported(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
+        self.unsupported.push(Diagnostic::warning(pointer, message).with_hint(hint));
     }
 
     /// Follows a local `$ref` of the given component kind to its target,

@@ -9,7 +9,7 @@ use openapiv3::{
 
 use super::schema::Src;
 use super::Lowerer;
-use crate::diagnostic::escape_token;
+use crate::diagnostic::{escape_token, Diagnostic};
 use crate::ident::{camel, snake, Namespace};
 use crate::ir::{
     Body, Encoding, Method, Operation, ParamLocation, Param, PathPart, Permissions, QueryStyle, Response, ResponseBody,
@@ -54,9 +54,20 @@ impl<'a> Lowerer<'a> {
                 first_seen.insert(api_name.clone(), pointer.clone());
                 let rust_name = method_names.claim(&snake(&api_name));
                 let type_name = type_names.claim(&camel(&api_name));
-                if let Some(lowered) =
-                    self.lower_operation(op, &item.parameters, method, path, &pointer, api_name, rust_name, type_name)
-                {
+                let lowered =
+                    self.lower_operation(op, &item.parameters, method, path, &pointer, api_name.clone(), rust_name, type_name);
+                if !self.unsupported.is_empty() {
+                    // Leave this operation out, keep the rest of the API.
+                    let reasons = std::mem::take(&mut self.unsupported);
+                    let first = reasons[0].message.clone();
+                    self.diags.push(
+                        Diagnostic::warning(pointer.clone(), format!("operation `{api_name}` is left out: {first}"))
+                            .with_hint(reasons[0].hint.clone().unwrap_or_default()),
+                    );
+                    self.diags.items.extend(reasons.into_iter().skip(1));
+                    continue;
+                }
+                if let Some(lowered) = lowered {
                     if let Some(ext) = op.extensions.get("x-apigen-poll") {
                         polls.push((operations.len(), ext, pointer.clone()));
                     }
@@ -183,30 +194,16 @@ impl<'a> Lowerer<'a> {
                     OaQueryStyle::Form => QueryStyle::FormComma,
                     OaQueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
                     OaQueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
-                    OaQueryStyle::DeepObject => {
-                        self.error(
-                            pointer,
-                            format!("query parameter `{}` uses `style: deepObject`, which is not supported yet", data.name),
-                            "use `style: form` for this parameter",
-                        );
-                        return None;
-                    }
+                    OaQueryStyle::DeepObject => QueryStyle::DeepObject,
                 };
                 (ParamLocation::Query, style)
             }
-            Parameter::Cookie { .. } => {
-                self.error(
-                    pointer,
-                    format!("cookie parameter `{}` is not supported yet", data.name),
-                    "send the value as a header or query parameter instead",
-                );
-                return None;
-            }
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::FormComma),
         };
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(s) => s,
             ParameterSchemaOrContent::Content(_) => {
-                self.error(
+                self.unsupported(
                     pointer,
                     format!("parameter `{}` is described with `content`, which is not supported yet", data.name),
                     "describe the parameter with `schema` instead",
@@ -224,14 +221,25 @@ impl<'a> Lowerer<'a> {
             None => format!("{pointer}/schema"),
         };
         let ty = self.shared_type(component.map(|c| format!("parameters/{c}")), Src::of(schema), &schema_pointer, &hint);
-        if location != ParamLocation::Path && matches!(&ty, TypeRef::Map(_) | TypeRef::JsonObject) {
-            self.error(
-                pointer,
-                format!("parameter `{}` is an object, which is only supported as JSON in a body", data.name),
-                "use scalar or array parameters",
-            );
-            return None;
-        }
+        let is_object = match &ty {
+            TypeRef::Map(_) | TypeRef::JsonObject => true,
+            TypeRef::Named(n) => matches!(self.types.get(n).map(|t| &t.kind), Some(crate::ir::TypeKind::Struct { .. })),
+            _ => false,
+        };
+        let style = match (location, is_object, style) {
+            (ParamLocation::Query, true, QueryStyle::DeepObject) => QueryStyle::DeepObject,
+            (ParamLocation::Query, true, QueryStyle::FormExploded) => QueryStyle::ObjectExploded,
+            (_, true, _) => {
+                self.unsupported(
+                    pointer,
+                    format!("parameter `{}` is an object, which is supported only in a query with `style: form` or `deepObject`", data.name),
+                    "use scalar or array parameters, or an exploded form or deepObject query parameter",
+                );
+                return None;
+            }
+            (ParamLocation::Query, false, QueryStyle::DeepObject) => QueryStyle::FormExploded,
+            (_, false, style) => style,
+        };
         let (default, schema_example) = match schema {
             ReferenceOr::Item(s) => (s.schema_data.default.as_ref().map(|v| v.to_string()), s.schema_data.example.clone()),
             ReferenceOr::Reference { .. } => (None, None),
@@ -308,7 +316,7 @@ impl<'a> Lowerer<'a> {
         let (component, rb) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
         let Some((media_type, encoding)) = choose_media_type(rb.content.keys(), true) else {
             let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.error(
+            self.unsupported(
                 pointer,
                 format!("request bodies of type {} are not supported yet", kinds.join(", ")),
                 "describe the body as JSON, form, text or `application/octet-stream`",

