@@ -450,6 +450,27 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(TypeRef),
+    /// One of several types (`oneOf`, `anyOf`); a value of none of them is
+    /// kept as JSON in `Other`.
+    Union {
+        /// The alternatives, tried in order unless a discriminator decides.
+        variants: Vec<UnionVariant>,
+        /// The property whose value names the alternative.
+        discriminator: Option<String>,
+    },
+}
+
+/// One alternative of a union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// UpperCamelCase variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Discriminator values that select it.
+    pub tags: Vec<String>,
+    /// Whether its type contains the union itself, so it must be boxed.
+    pub boxed: bool,
 }
 
 /// A struct field.

@@ -1,4 +1,4 @@
-//! apigen turns an OpenAPI 3.0 spec into a self-contained Rust client crate.
+//! apigen turns an OpenAPI 3.0 or 3.1 spec into a self-contained Rust client crate.
 //!
 //! The pipeline is `load` (text to `openapiv3`), `lower` (to the IR in [`ir`]),
 //! `emit` (IR to files), `output` (files to disk, or a staleness check). See
@@ -11,6 +11,7 @@ pub mod ir;
 mod load;
 mod locate;
 mod lower;
+mod normalize;
 pub mod output;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

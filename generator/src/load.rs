@@ -46,12 +46,14 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
         }
     };
 
-    let version = value.get("openapi").and_then(Value::as_str);
-    match version {
+    let mut value = value;
+    let version = value.get("openapi").and_then(Value::as_str).map(str::to_string);
+    match version.as_deref() {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
+        Some(v) if crate::normalize::is_31(v) => crate::normalize::normalize_31(&mut value),
         Some(v) => {
             let mut d = Diagnostic::error("/openapi", format!("OpenAPI version `{v}` is not supported"))
-                .with_hint("this generator reads OpenAPI 3.0.x documents");
+                .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x documents");
             d.line = lines.line("/openapi");
             diags.push(d);
             return Err(diags);
@@ -143,6 +145,11 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 
 /// Keywords of the OpenAPI 3.0 Schema Object.
 const SCHEMA_KEYWORDS: &[&str] = &[
+    // JSON Schema keywords OpenAPI 3.1 allows; ignored, but not mistakes.
+    "$anchor", "$comment", "$defs", "$id", "$schema", "contains", "contentEncoding", "contentMediaType",
+    "dependentRequired", "dependentSchemas", "else", "if", "maxContains", "minContains", "patternProperties",
+    "prefixItems", "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties",
+    // OpenAPI 3.0.
     "$ref", "additionalProperties", "allOf", "anyOf", "default", "deprecated", "description", "discriminator",
     "enum", "example", "exclusiveMaximum", "exclusiveMinimum", "externalDocs", "format", "items", "maxItems",
     "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",

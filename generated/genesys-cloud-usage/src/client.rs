@@ -579,7 +579,6 @@ impl ClientBuilder {
                     ),
                 )
             }
-
             None => self.auth,
         };
         let config = Config {

@@ -95,6 +95,13 @@ impl<'a> Values<'a> {
                 self.used.remove(name);
                 self.of(&target.clone(), None, name, into, depth)
             }
+            TypeKind::Union { variants, .. } => {
+                let variant = &variants[0];
+                let v = ident(&variant.rust_name);
+                let value = self.of(&variant.ty.clone(), None, name, false, depth + 1);
+                let value = if variant.boxed { quote!(Box::new(#value)) } else { value };
+                quote!(#id::#v(#value))
+            }
             TypeKind::Struct { fields } => {
                 let has_default = self.defaults.contains(name);
                 if depth > 3 && has_default {

@@ -182,7 +182,8 @@ fn space_items(code: &str) -> String {
         let indent = line.len() - trimmed.len();
         let prev_trimmed = previous.trim_start();
         let prev_indent = previous.len() - prev_trimmed.len();
-        let closes = prev_trimmed == "}" && indent == prev_indent;
+        // Items and impl members only; a match's arms stay together.
+        let closes = prev_trimmed == "}" && indent == prev_indent && indent <= 4;
         let after_imports = prev_trimmed.starts_with("use ") && !trimmed.starts_with("use ") && indent == prev_indent;
         let after_module_doc = prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!");
         let continues = trimmed.starts_with('}') || trimmed.starts_with(')') || trimmed.starts_with("else") || trimmed.is_empty();

@@ -8,13 +8,15 @@ use quote::quote;
 use super::docs::{doc_attrs, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
-use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn types_file(api: &Api) -> TokenStream {
     let defaults = types_with_default(api);
     let mut uses = Uses::default();
     let mut items = TokenStream::new();
     let mut has_enum = false;
+    let mut has_union = false;
+    let mut has_tagged_union = false;
     for def in &api.types {
         items.extend(match &def.kind {
             TypeKind::Struct { fields } => struct_def(def, fields, defaults.contains(&def.rust_name), &mut uses),
@@ -28,19 +30,28 @@ pub fn types_file(api: &Api) -> TokenStream {
                 let target = uses.ty(target);
                 quote! { #docs pub type #name = #target; }
             }
+            TypeKind::Union { variants, discriminator } => {
+                has_union = true;
+                has_tagged_union |= discriminator.is_some();
+                union_def(def, variants, discriminator.as_deref(), &mut uses)
+            }
         });
+    }
+    if has_union {
+        // Unions keep unknown values as JSON.
+        uses.value = true;
     }
     let std_imports = uses.std_imports();
     let needs_serde = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let serde_import = if needs_serde { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
-    let enum_imports = if has_enum {
-        quote! {
+    let enum_imports = match (has_enum, has_tagged_union) {
+        (true, _) => quote! {
             use std::fmt;
             use serde::{Deserializer, Serializer};
             use crate::runtime::ToParam;
-        }
-    } else {
-        quote!()
+        },
+        (false, true) => quote!(use serde::Deserializer;),
+        (false, false) => quote!(),
     };
     quote! {
         //! Models: the request and response bodies and the enums they use.
@@ -179,9 +190,9 @@ pub(super) fn types_with_default(api: &Api) -> BTreeSet<String> {
             let ok = match &def.kind {
                 TypeKind::Struct { fields } => fields
                     .iter()
-                    .all(|f| !f.required || f.nullable || f.boxed || has_default(&f.ty, &by_name, &result)),
+                    .all(|f| !f.required || f.nullable || has_default(&f.ty, &by_name, &result)),
                 TypeKind::Alias(t) => has_default(t, &by_name, &result),
-                TypeKind::Enum { .. } => false,
+                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
             };
             if ok {
                 result.insert(def.rust_name.clone());
@@ -197,5 +208,67 @@ fn has_default(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, known: &BTreeSe
     match ty {
         TypeRef::Named(n) => known.contains(n) && by_name.contains_key(n.as_str()),
         _ => true,
+    }
+}
+
+/// A union: untagged alternatives tried in order, or dispatched on a
+/// discriminator property; anything else is kept as JSON in `Other`.
+fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&str>, uses: &mut Uses) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let how = match discriminator {
+        Some(tag) => format!("Which alternative is chosen by the `{tag}` property; a value of another kind is kept in `Other`."),
+        None => "The first alternative the value decodes as is chosen; a value of none is kept in `Other`.".to_string(),
+    };
+    let docs = doc_attrs(&format!("{}\n\n{how}", type_doc(def)));
+    let mut arms = Vec::new();
+    let decls: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let vname = ident(&v.rust_name);
+            let mut ty = uses.ty(&v.ty);
+            if v.boxed {
+                ty = quote!(Box<#ty>);
+            }
+            let tags = &v.tags;
+            let doc = if tags.is_empty() {
+                format!("A `{}`.", v.rust_name)
+            } else {
+                format!("`{}` is {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or "))
+            };
+            let vdocs = doc_attrs(&doc);
+            if !tags.is_empty() {
+                arms.push(quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#name::#vname).map_err(D::Error::custom),));
+            }
+            quote!(#vdocs #vname(#ty),)
+        })
+        .collect();
+    let other = quote! {
+        /// A value of none of the documented kinds, as received.
+        Other(Value),
+    };
+    match discriminator {
+        None => quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#decls)* #other }
+        },
+        Some(tag) => quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#decls)* #other }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use serde::de::Error as _;
+                    let value = Value::deserialize(deserializer)?;
+                    match value.get(#tag).and_then(Value::as_str) {
+                        #(#arms)*
+                        _ => Ok(#name::Other(value)),
+                    }
+                }
+            }
+        },
     }
 }

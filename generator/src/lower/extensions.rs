@@ -44,7 +44,7 @@ impl<'a> Lowerer<'a> {
         match &self.types.get(name)?.kind {
             TypeKind::Struct { fields } => Some(fields.clone()),
             TypeKind::Alias(inner) => self.struct_fields(inner),
-            TypeKind::Enum { .. } => None,
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => None,
         }
     }
 

@@ -11,7 +11,7 @@ use openapiv3::{
 use super::{unescape_token, Lowerer};
 use crate::diagnostic::escape_token;
 use crate::ident::{camel, snake, Namespace};
-use crate::ir::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 /// A schema as written: a reference or an inline definition.
 #[derive(Clone, Copy)]
@@ -41,6 +41,7 @@ enum Shape {
     Type(TypeRef),
     Struct(Vec<Field>),
     Enum(Vec<Variant>),
+    Union(Vec<UnionVariant>, Option<String>),
 }
 
 impl<'a> Lowerer<'a> {
@@ -63,6 +64,7 @@ impl<'a> Lowerer<'a> {
             Shape::Type(t) => TypeKind::Alias(t),
             Shape::Struct(fields) => TypeKind::Struct { fields },
             Shape::Enum(variants) => TypeKind::Enum { variants },
+            Shape::Union(variants, discriminator) => TypeKind::Union { variants, discriminator },
         };
         self.types.insert(
             rust.clone(),
@@ -108,6 +110,7 @@ impl<'a> Lowerer<'a> {
                         let kind = match shape {
                             Shape::Struct(fields) => TypeKind::Struct { fields },
                             Shape::Enum(variants) => TypeKind::Enum { variants },
+                            Shape::Union(variants, discriminator) => TypeKind::Union { variants, discriminator },
                             Shape::Type(_) => unreachable!("handled above"),
                         };
                         self.types.insert(
@@ -172,16 +175,15 @@ impl<'a> Lowerer<'a> {
                 Shape::Type(self.type_of(Src::of(&all_of[0]), &format!("{pointer}/allOf/0"), name))
             }
             SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, pointer, name),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
-                let which = match &schema.schema_kind {
-                    SchemaKind::OneOf { .. } => "oneOf",
-                    SchemaKind::AnyOf { .. } => "anyOf",
-                    _ => "not",
-                };
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let which = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union(members, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/{which}"), name)
+            }
+            SchemaKind::Not { .. } => {
                 self.warning(
                     pointer,
-                    format!("`{which}` schemas are not supported yet; this value is typed as `serde_json::Value`"),
-                    "the client still works; decode the value yourself or describe it with a plain object schema",
+                    "`not` schemas are not supported; this value is typed as `serde_json::Value`",
+                    "the client still works; describe what the value is rather than what it is not",
                 );
                 Shape::Type(TypeRef::Json)
             }
@@ -243,6 +245,46 @@ impl<'a> Lowerer<'a> {
             }
         }
         Shape::Struct(fields)
+    }
+
+    /// `oneOf` / `anyOf`: an enum with one variant per member.
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        pointer: &str,
+        name: &str,
+    ) -> Shape {
+        let mut types = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let ty = self.type_of(Src::of(member), &format!("{pointer}/{i}"), &format!("{name}Variant{i}"));
+            if !types.contains(&ty) {
+                types.push(ty);
+            }
+        }
+        match types.len() {
+            0 => return Shape::Type(TypeRef::Json),
+            1 => return Shape::Type(types.remove(0)),
+            _ => {}
+        }
+        // A discriminator applies when every member is a named schema.
+        let tagged = discriminator.filter(|_| members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })));
+        let mut names = Namespace::with_reserved(&["Other"]);
+        let variants = members
+            .iter()
+            .zip(&types)
+            .map(|(member, ty)| {
+                let mut tags = Vec::new();
+                if let (Some(d), ReferenceOr::Reference { reference }) = (tagged, member) {
+                    tags.extend(d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()));
+                    if tags.is_empty() {
+                        tags.push(reference.rsplit('/').next().unwrap_or(reference).to_string());
+                    }
+                }
+                UnionVariant { rust_name: names.claim(&variant_name(ty)), ty: ty.clone(), tags, boxed: false }
+            })
+            .collect();
+        Shape::Union(variants, tagged.map(|d| d.property_name.clone()))
     }
 
     /// `allOf` of objects: one struct with the fields of all parts.
@@ -317,6 +359,7 @@ pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
             let targets = match &def.kind {
                 TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct(&f.ty)).map(str::to_string).collect(),
                 TypeKind::Alias(t) => direct(t).map(str::to_string).into_iter().collect(),
+                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct(&v.ty)).map(str::to_string).collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (name.clone(), targets)
@@ -337,19 +380,39 @@ pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
     };
     let mut to_box = Vec::new();
     for (name, def) in types.iter() {
-        if let TypeKind::Struct { fields } = &def.kind {
-            for (i, f) in fields.iter().enumerate() {
-                if let Some(target) = direct(&f.ty) {
-                    if reaches(target, name) {
-                        to_box.push((name.clone(), i));
-                    }
-                }
+        let targets: Vec<Option<&str>> = match &def.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| direct(&f.ty)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| direct(&v.ty)).collect(),
+            _ => Vec::new(),
+        };
+        for (i, target) in targets.into_iter().enumerate() {
+            if target.is_some_and(|t| reaches(t, name)) {
+                to_box.push((name.clone(), i));
             }
         }
     }
     for (name, i) in to_box {
-        if let Some(TypeDef { kind: TypeKind::Struct { fields }, .. }) = types.get_mut(&name) {
-            fields[i].boxed = true;
+        match types.get_mut(&name).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct { fields }) => fields[i].boxed = true,
+            Some(TypeKind::Union { variants, .. }) => variants[i].boxed = true,
+            _ => {}
         }
+    }
+}
+
+/// A variant name for a union member: its type's name or kind.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "Bool".into(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Json | TypeRef::JsonObject => "Object".into(),
+        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Array(item) => format!("{}List", variant_name(item)),
+        TypeRef::Map(value) => format!("{}Map", variant_name(value)),
     }
 }

@@ -75,7 +75,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         .api_error_json(GetOauthClientUsageQueryResultError::BadRequest),
                 )
             }
-
             401 => {
                 Err(
                     response
@@ -84,21 +83,18 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             403 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageQueryResultError::Forbidden),
                 )
             }
-
             404 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageQueryResultError::NotFound),
                 )
             }
-
             408 => {
                 Err(
                     response
@@ -107,7 +103,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             413 => {
                 Err(
                     response
@@ -116,7 +111,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             415 => {
                 Err(
                     response
@@ -125,7 +119,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             429 => {
                 Err(
                     response
@@ -134,7 +127,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -143,7 +135,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             503 => {
                 Err(
                     response
@@ -152,7 +143,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             504 => {
                 Err(
                     response
@@ -161,7 +151,6 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
                         ),
                 )
             }
-
             _ => {
                 Err(
                     response.api_error_json(GetOauthClientUsageQueryResultError::Default),

@@ -75,7 +75,6 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         if let Some(value) = &self.days {
             request.query.push("days", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
@@ -84,36 +83,30 @@ impl<'a> GetOauthClientUsageSummary<'a> {
             400 => {
                 Err(response.api_error_json(GetOauthClientUsageSummaryError::BadRequest))
             }
-
             401 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageSummaryError::Unauthorized),
                 )
             }
-
             403 => {
                 Err(response.api_error_json(GetOauthClientUsageSummaryError::Forbidden))
             }
-
             404 => {
                 Err(response.api_error_json(GetOauthClientUsageSummaryError::NotFound))
             }
-
             408 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageSummaryError::RequestTimeout),
                 )
             }
-
             413 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageSummaryError::PayloadTooLarge),
                 )
             }
-
             415 => {
                 Err(
                     response
@@ -122,14 +115,12 @@ impl<'a> GetOauthClientUsageSummary<'a> {
                         ),
                 )
             }
-
             429 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageSummaryError::TooManyRequests),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -138,7 +129,6 @@ impl<'a> GetOauthClientUsageSummary<'a> {
                         ),
                 )
             }
-
             503 => {
                 Err(
                     response
@@ -147,14 +137,12 @@ impl<'a> GetOauthClientUsageSummary<'a> {
                         ),
                 )
             }
-
             504 => {
                 Err(
                     response
                         .api_error_json(GetOauthClientUsageSummaryError::GatewayTimeout),
                 )
             }
-
             _ => Err(response.api_error_json(GetOauthClientUsageSummaryError::Default)),
         }
     }

@@ -68,7 +68,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         .api_error_json(GetUsageQueryExecutionIdResultsError::BadRequest),
                 )
             }
-
             401 => {
                 Err(
                     response
@@ -77,21 +76,18 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             403 => {
                 Err(
                     response
                         .api_error_json(GetUsageQueryExecutionIdResultsError::Forbidden),
                 )
             }
-
             404 => {
                 Err(
                     response
                         .api_error_json(GetUsageQueryExecutionIdResultsError::NotFound),
                 )
             }
-
             408 => {
                 Err(
                     response
@@ -100,7 +96,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             413 => {
                 Err(
                     response
@@ -109,7 +104,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             415 => {
                 Err(
                     response
@@ -118,7 +112,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             429 => {
                 Err(
                     response
@@ -127,7 +120,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -136,7 +128,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             503 => {
                 Err(
                     response
@@ -145,7 +136,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             504 => {
                 Err(
                     response
@@ -154,7 +144,6 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
                         ),
                 )
             }
-
             _ => {
                 Err(
                     response

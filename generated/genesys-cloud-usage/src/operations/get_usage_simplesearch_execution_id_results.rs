@@ -78,11 +78,9 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         if let Some(value) = &self.after {
             request.query.push("after", value);
         }
-
         if let Some(value) = &self.page_size {
             request.query.push("pageSize", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
@@ -95,7 +93,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             401 => {
                 Err(
                     response
@@ -104,7 +101,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             403 => {
                 Err(
                     response
@@ -113,7 +109,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             404 => {
                 Err(
                     response
@@ -122,7 +117,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             408 => {
                 Err(
                     response
@@ -131,7 +125,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             413 => {
                 Err(
                     response
@@ -140,7 +133,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             415 => {
                 Err(
                     response
@@ -149,7 +141,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             429 => {
                 Err(
                     response
@@ -158,7 +149,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -167,7 +157,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             503 => {
                 Err(
                     response
@@ -176,7 +165,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             504 => {
                 Err(
                     response
@@ -185,7 +173,6 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
                         ),
                 )
             }
-
             _ => {
                 Err(
                     response

@@ -79,17 +79,14 @@ impl<'a> PostOauthClientUsageQuery<'a> {
             400 => {
                 Err(response.api_error_json(PostOauthClientUsageQueryError::BadRequest))
             }
-
             401 => {
                 Err(
                     response.api_error_json(PostOauthClientUsageQueryError::Unauthorized),
                 )
             }
-
             403 => {
                 Err(response.api_error_json(PostOauthClientUsageQueryError::Forbidden))
             }
-
             404 => Err(response.api_error_json(PostOauthClientUsageQueryError::NotFound)),
             408 => {
                 Err(
@@ -97,14 +94,12 @@ impl<'a> PostOauthClientUsageQuery<'a> {
                         .api_error_json(PostOauthClientUsageQueryError::RequestTimeout),
                 )
             }
-
             413 => {
                 Err(
                     response
                         .api_error_json(PostOauthClientUsageQueryError::PayloadTooLarge),
                 )
             }
-
             415 => {
                 Err(
                     response
@@ -113,14 +108,12 @@ impl<'a> PostOauthClientUsageQuery<'a> {
                         ),
                 )
             }
-
             429 => {
                 Err(
                     response
                         .api_error_json(PostOauthClientUsageQueryError::TooManyRequests),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -129,7 +122,6 @@ impl<'a> PostOauthClientUsageQuery<'a> {
                         ),
                 )
             }
-
             503 => {
                 Err(
                     response
@@ -138,14 +130,12 @@ impl<'a> PostOauthClientUsageQuery<'a> {
                         ),
                 )
             }
-
             504 => {
                 Err(
                     response
                         .api_error_json(PostOauthClientUsageQueryError::GatewayTimeout),
                 )
             }
-
             _ => Err(response.api_error_json(PostOauthClientUsageQueryError::Default)),
         }
     }

@@ -74,7 +74,6 @@ impl<'a> PostUsageQuery<'a> {
             415 => {
                 Err(response.api_error_json(PostUsageQueryError::UnsupportedMediaType))
             }
-
             429 => Err(response.api_error_json(PostUsageQueryError::TooManyRequests)),
             500 => Err(response.api_error_json(PostUsageQueryError::InternalServerError)),
             503 => Err(response.api_error_json(PostUsageQueryError::ServiceUnavailable)),

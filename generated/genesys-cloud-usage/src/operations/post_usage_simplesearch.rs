@@ -72,40 +72,33 @@ impl<'a> PostUsageSimplesearch<'a> {
             408 => {
                 Err(response.api_error_json(PostUsageSimplesearchError::RequestTimeout))
             }
-
             413 => {
                 Err(response.api_error_json(PostUsageSimplesearchError::PayloadTooLarge))
             }
-
             415 => {
                 Err(
                     response
                         .api_error_json(PostUsageSimplesearchError::UnsupportedMediaType),
                 )
             }
-
             429 => {
                 Err(response.api_error_json(PostUsageSimplesearchError::TooManyRequests))
             }
-
             500 => {
                 Err(
                     response
                         .api_error_json(PostUsageSimplesearchError::InternalServerError),
                 )
             }
-
             503 => {
                 Err(
                     response
                         .api_error_json(PostUsageSimplesearchError::ServiceUnavailable),
                 )
             }
-
             504 => {
                 Err(response.api_error_json(PostUsageSimplesearchError::GatewayTimeout))
             }
-
             _ => Err(response.api_error_json(PostUsageSimplesearchError::Default)),
         }
     }

@@ -116,27 +116,21 @@ impl<'a> GetDataUsage<'a> {
         if let Some(value) = &self.start_date {
             request.query.push("startDate", value);
         }
-
         if let Some(value) = &self.end_date {
             request.query.push("endDate", value);
         }
-
         if let Some(value) = &self.device_uid {
             request.query.push_each("deviceUID", value);
         }
-
         if let Some(value) = &self.fleet_uid {
             request.query.push_each("fleetUID", value);
         }
-
         if let Some(value) = &self.limit {
             request.query.push("limit", value);
         }
-
         if let Some(value) = &self.aggregate {
             request.query.push("aggregate", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

@@ -140,39 +140,30 @@ impl<'a> GetEventsUsage<'a> {
         if let Some(value) = &self.start_date {
             request.query.push("startDate", value);
         }
-
         if let Some(value) = &self.end_date {
             request.query.push("endDate", value);
         }
-
         if let Some(value) = &self.device_uid {
             request.query.push_each("deviceUID", value);
         }
-
         if let Some(value) = &self.fleet_uid {
             request.query.push_each("fleetUID", value);
         }
-
         if let Some(value) = &self.limit {
             request.query.push("limit", value);
         }
-
         if let Some(value) = &self.aggregate {
             request.query.push("aggregate", value);
         }
-
         if let Some(value) = &self.notefile {
             request.query.push_each("notefile", value);
         }
-
         if let Some(value) = &self.skip_recent_data {
             request.query.push("skipRecentData", value);
         }
-
         if let Some(value) = &self.include_notefiles {
             request.query.push("includeNotefiles", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

@@ -91,15 +91,12 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         if let Some(value) = &self.start_date {
             request.query.push("startDate", value);
         }
-
         if let Some(value) = &self.end_date {
             request.query.push("endDate", value);
         }
-
         if let Some(value) = &self.cursor {
             request.query.push("cursor", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
@@ -110,27 +107,23 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                         .api_error_json(GetEnterpriseAgentsUnitsUsageError::BadRequest),
                 )
             }
-
             401 => {
                 Err(
                     response
                         .api_error_json(GetEnterpriseAgentsUnitsUsageError::Unauthorized),
                 )
             }
-
             403 => {
                 Err(
                     response
                         .api_error_json(GetEnterpriseAgentsUnitsUsageError::Forbidden),
                 )
             }
-
             404 => {
                 Err(
                     response.api_error_json(GetEnterpriseAgentsUnitsUsageError::NotFound),
                 )
             }
-
             429 => {
                 Err(
                     response
@@ -139,7 +132,6 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                         ),
                 )
             }
-
             500 => {
                 Err(
                     response
@@ -148,7 +140,6 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                         ),
                 )
             }
-
             _ => Err(response.unexpected()),
         }
     }

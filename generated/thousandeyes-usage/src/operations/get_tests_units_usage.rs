@@ -94,19 +94,15 @@ impl<'a> GetTestsUnitsUsage<'a> {
         if let Some(value) = &self.aid {
             request.query.push("aid", value);
         }
-
         if let Some(value) = &self.start_date {
             request.query.push("startDate", value);
         }
-
         if let Some(value) = &self.end_date {
             request.query.push("endDate", value);
         }
-
         if let Some(value) = &self.cursor {
             request.query.push("cursor", value);
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
@@ -121,7 +117,6 @@ impl<'a> GetTestsUnitsUsage<'a> {
                     response.api_error_json(GetTestsUnitsUsageError::InternalServerError),
                 )
             }
-
             _ => Err(response.unexpected()),
         }
     }

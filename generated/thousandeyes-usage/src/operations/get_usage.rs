@@ -68,11 +68,9 @@ impl<'a> GetUsage<'a> {
         if let Some(value) = &self.aid {
             request.query.push("aid", value);
         }
-
         if let Some(value) = &self.expand {
             request.query.push_joined("expand", value, ",");
         }
-
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
