@@ -41,9 +41,25 @@ fn sanitize(name: &str) -> String {
     out
 }
 
+/// Identifiers longer than this are shortened: operation names become file
+/// names, and file systems cap those at 255 bytes.
+const MAX_LEN: usize = 64;
+
+/// `s` itself, or its first characters and a hash of the whole, so distinct
+/// long names stay distinct.
+fn shorten(s: String, separator: &str) -> String {
+    if s.len() <= MAX_LEN {
+        return s;
+    }
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let hash = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let head: String = s.chars().take(MAX_LEN - 17).collect();
+    format!("{head}{separator}{:016x}", hash).chars().take(MAX_LEN + 8).collect()
+}
+
 /// A snake_case identifier for a field, parameter or method.
 pub fn snake(name: &str) -> String {
-    let mut s = sanitize(name).to_snake_case();
+    let mut s = shorten(sanitize(name).to_snake_case(), "_");
     if s.is_empty() {
         s = "value".into();
     }
@@ -55,12 +71,16 @@ pub fn snake(name: &str) -> String {
 
 /// An UpperCamelCase identifier for a type or variant.
 pub fn camel(name: &str) -> String {
-    let mut s = sanitize(name).to_upper_camel_case();
+    let mut s = shorten(sanitize(name).to_upper_camel_case(), "H");
     if s.is_empty() {
         s = "Value".into();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("V{s}");
+    }
+    // `Self` cannot be a type name even raw; a word keeps it UpperCamelCase.
+    if s == "Self" {
+        return "SelfValue".into();
     }
     escape_keyword(s)
 }
@@ -126,10 +146,13 @@ mod tests {
         assert_eq!(camel("enterprise-agent"), "EnterpriseAgent");
         assert_eq!(camel("mypurecloud.com"), "MypurecloudCom");
         assert_eq!(camel("200"), "V200");
-        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel("Self"), "SelfValue");
         assert_eq!(camel(""), "Value");
         assert_ne!(camel("é"), camel("è"));
         assert_eq!(ident("r#type").to_string(), "r#type");
+        let long = "a".repeat(600);
+        assert!(snake(&long).len() <= 72 && camel(&long).len() <= 72);
+        assert_ne!(snake(&format!("{long}x")), snake(&format!("{long}y")));
     }
 
     #[test]

@@ -26,8 +26,12 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
         match serde_json::from_str(source) {
             Ok(v) => v,
             Err(e) => {
-                let mut d = Diagnostic::error("", format!("the file is not valid JSON: {e}"))
-                    .with_hint("fix the syntax at the line shown; a YAML spec should end in .yaml");
+                let hint = if e.to_string().contains("recursion limit") {
+                    "the document nests deeper than 128 levels; flatten it with named schemas"
+                } else {
+                    "fix the syntax at the line shown; a YAML spec should end in .yaml"
+                };
+                let mut d = Diagnostic::error("", format!("the file is not valid JSON: {e}")).with_hint(hint);
                 d.line = Some(e.line());
                 diags.push(d);
                 return Err(diags);
@@ -66,6 +70,19 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
         }
     }
 
+    // openapiv3 drops path keys that do not start with `/`; say so instead.
+    if let Some(Value::Object(paths)) = value.get("paths") {
+        for key in paths.keys().filter(|k| !k.starts_with('/') && !k.starts_with("x-")) {
+            let pointer = format!("/paths/{}", escape_token(key));
+            let mut d = Diagnostic::error(pointer.clone(), format!("the path `{key}` does not start with `/`"))
+                .with_hint(format!("write it as `/{key}`"));
+            d.line = lines.line(&pointer);
+            diags.push(d);
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+    }
     match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
         Ok(doc) => {
             let mut warnings = Vec::new();
@@ -173,7 +190,8 @@ fn lint_schemas(value: &Value, pointer: &str, is_schema: bool, out: &mut Vec<Dia
                     continue;
                 }
                 let child_is_schema = match key.as_str() {
-                    "schema" | "items" | "not" | "additionalProperties" => !is_examples(pointer),
+                    "schema" => !is_examples(pointer),
+                    "items" | "not" | "additionalProperties" => is_schema,
                     _ => pointer == "/components/schemas",
                 };
                 if is_schema && matches!(key.as_str(), "properties") {

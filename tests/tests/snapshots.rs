@@ -68,3 +68,28 @@ fn generation_is_deterministic() {
         assert_eq!(first, second, "{spec}");
     }
 }
+
+/// Hostile but possibly valid input: each ends in a crate or in located
+/// diagnostics, never a panic; the snapshot records which.
+#[test]
+fn adversarial_specs_end_in_a_crate_or_diagnostics() {
+    insta::glob!("../adversarial", "*.{yaml,json}", |path| {
+        let source = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let options = Options { crate_name: "adversarial".into(), spec_label: format!("tests/adversarial/{name}") };
+        let outcome = std::panic::catch_unwind(|| generate(&source, &options));
+        let text = match outcome {
+            Err(_) => panic!("{name}: the generator panicked"),
+            Ok(Err(diags)) => diags.to_string(),
+            Ok(Ok(generated)) => {
+                let operations = generated.files.iter().filter(|f| f.path.starts_with("src/operations/") && !f.path.ends_with("mod.rs")).count();
+                let mut text = format!("generated {} files, {operations} operation(s)\n", generated.files.len());
+                if !generated.warnings.items.is_empty() {
+                    text.push_str(&generated.warnings.to_string());
+                }
+                text
+            }
+        };
+        insta::assert_snapshot!(text);
+    });
+}

@@ -23,6 +23,15 @@ pub fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> Strin
         .join("\n\n")
 }
 
+/// A link to a client method; rustdoc cannot resolve raw identifiers, so
+/// those are named without a link.
+pub fn method_link(rust_name: &str) -> String {
+    match rust_name.strip_prefix("r#") {
+        Some(plain) => format!("`Client::{plain}`"),
+        None => format!("[`Client::{rust_name}`]"),
+    }
+}
+
 /// Cleaned spec text, or `fallback` when the spec says nothing.
 pub fn or_else(text: Option<&str>, fallback: impl FnOnce() -> String) -> String {
     match text.map(clean) {

@@ -145,7 +145,8 @@ fn lib_file(api: &Api, options: &Options) -> TokenStream {
 
 fn operations_mod(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(|op| {
-        let module = ident(&module_name(&op.rust_name));
+        // `r#type` is a valid module name; its file is `type.rs`.
+        let module = ident(&op.rust_name);
         let builder = ident(&op.type_name);
         let error = quote::format_ident!("{}Error", op.type_name);
         let extra = match operation::success(op) {

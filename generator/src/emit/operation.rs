@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{clean, doc_attrs, or_else};
+use super::docs::{clean, doc_attrs, method_link, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
@@ -161,7 +161,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
                     None => quote!(#docs #v,),
                 }
             });
-            let docs = doc_attrs(&format!("Successful replies of [`Client::{}`], by status.", op.rust_name));
+            let docs = doc_attrs(&format!("Successful replies of {}, by status.", method_link(&op.rust_name)));
             (
                 quote!(#success_enum_name),
                 quote! {
@@ -217,12 +217,12 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
 
     let summary = clean(op.summary.as_deref().unwrap_or(&op.api_name));
     let builder_doc = doc_attrs(&format!(
-        "Request builder for [`Client::{}`]: {summary}\n\nSet optional parameters with its methods, then call [`send`](Self::send).",
-        op.rust_name
+        "Request builder for {}: {summary}\n\nSet optional parameters with its methods, then call [`send`](Self::send).",
+        method_link(&op.rust_name)
     ));
     let error_doc = doc_attrs(&format!(
-        "Documented error replies of [`Client::{}`], one variant per status.",
-        op.rust_name
+        "Documented error replies of {}, one variant per status.",
+        method_link(&op.rust_name)
     ));
     let send_doc = doc_attrs(&format!("Sends `{} {}` and decodes the reply.", op.method.as_str(), op.path));
     let module_doc = format!(" `{} {}`: {summary}", op.method.as_str(), op.path);
@@ -514,9 +514,9 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
     let done = &poll.done;
     let failed = &poll.failed;
     let docs = doc_attrs(&format!(
-        "Sends this request, then calls [`Client::{}`] with growing waits until `{}` is {} (success) or {} (failure), \
+        "Sends this request, then calls {} with growing waits until `{}` is {} (success) or {} (failure), \
          or `options`' deadline passes.",
-        poll.operation,
+        method_link(&poll.operation),
         poll.status.pointer,
         poll.done.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or "),
         if poll.failed.is_empty() { "never".to_string() } else { poll.failed.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ") },

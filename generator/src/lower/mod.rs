@@ -71,6 +71,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         let operations = self.lower_operations();
+        for name in schema::alias_cycles(&self.types) {
+            let api_name = self.types[&name].api_name.clone();
+            self.error(
+                &format!("/components/schemas/{}", crate::diagnostic::escape_token(&api_name)),
+                format!("schema `{api_name}` is a `$ref` that leads back to itself without defining anything"),
+                "define the schema in one place of the cycle",
+            );
+        }
         schema::mark_boxed_fields(&mut self.types);
         Api {
             title: self.doc.info.title.clone(),

@@ -137,12 +137,22 @@ impl<'a> Lowerer<'a> {
             Some(rb) => self.lower_body(rb, &format!("{pointer}/requestBody"), &type_name),
         };
         let responses = self.lower_responses(op, pointer, &type_name);
-        let security = op
+        let security: Vec<String> = op
             .security
             .as_ref()
             .or(self.doc.security.as_ref())
             .map(|reqs| reqs.iter().flat_map(|r| r.keys().cloned()).collect())
             .unwrap_or_default();
+        let defined = self.doc.components.as_ref().map(|c| &c.security_schemes);
+        for name in &security {
+            if !defined.is_some_and(|d| d.contains_key(name)) {
+                self.warning(
+                    pointer,
+                    format!("security scheme `{name}` is not defined under `components/securitySchemes`"),
+                    "define the scheme or correct the name",
+                );
+            }
+        }
         let permissions = op.extensions.get("x-inin-requires-permissions").and_then(|v| {
             Some(Permissions {
                 kind: v.get("type")?.as_str()?.to_string(),
@@ -316,9 +326,14 @@ impl<'a> Lowerer<'a> {
         let (component, rb) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
         let Some((media_type, encoding)) = choose_media_type(rb.content.keys(), true) else {
             let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
+            let message = if kinds.is_empty() {
+                "the request body documents no media type".to_string()
+            } else {
+                format!("request bodies of type {} are not supported yet", kinds.join(", "))
+            };
             self.unsupported(
                 pointer,
-                format!("request bodies of type {} are not supported yet", kinds.join(", ")),
+                message,
                 "describe the body as JSON, form, text or `application/octet-stream`",
             );
             return None;

@@ -343,6 +343,29 @@ pub(super) fn variants_named(values: &[&str], names_given: &[String]) -> Vec<Var
         .collect()
 }
 
+/// Schemas that are only `$ref`s to each other, which define nothing.
+pub(super) fn alias_cycles(types: &BTreeMap<String, TypeDef>) -> Vec<String> {
+    let mut cyclic = Vec::new();
+    for (name, def) in types {
+        let mut seen = vec![name.as_str()];
+        let mut current = def;
+        while let TypeKind::Alias(TypeRef::Named(target)) = &current.kind {
+            if seen.contains(&target.as_str()) {
+                if target == name {
+                    cyclic.push(name.clone());
+                }
+                break;
+            }
+            seen.push(target);
+            match types.get(target) {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+    }
+    cyclic
+}
+
 /// Marks fields whose type contains their own struct without indirection,
 /// which Rust can only hold in a `Box`.
 pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {

@@ -46,6 +46,13 @@ impl<'a> Lowerer<'a> {
                     "define every `{name}` of the URL under the server's `variables`, with a default",
                 );
             }
+            if !default_url.contains("://") {
+                self.warning(
+                    &format!("/servers/{i}/url"),
+                    format!("the server URL `{default_url}` is relative, so the client cannot use it as is"),
+                    "give an absolute URL, or have applications call `ClientBuilder::base_url`",
+                );
+            }
             servers.push(Server {
                 default_url,
                 template: s.url.clone(),
