@@ -4,6 +4,7 @@
 //! `emit` (IR to files), `output` (files to disk, or a staleness check). See
 //! ARCHITECTURE.md.
 
+mod bundle;
 pub mod diagnostic;
 mod emit;
 pub mod ident;
@@ -44,14 +45,37 @@ pub struct Generated {
 }
 
 /// Reads and lowers a spec without generating code: the `check` command.
+/// References to other files are an error here; see [`check_file`].
 pub fn check(spec_label: &str, source: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
-    let loaded = load::load(spec_label, source)?;
+    let loaded = load::load(spec_label, source, None)?;
+    lower::lower(spec_label, &loaded)
+}
+
+/// Like [`check`], reading `path` and the files its `$ref`s name.
+pub fn check_file(spec_label: &str, path: &std::path::Path) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let source = std::fs::read_to_string(path).map_err(|e| {
+        let mut d = Diagnostics::new(spec_label);
+        d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("check the path"));
+        d
+    })?;
+    let loaded = load::load(spec_label, &source, Some(path))?;
     lower::lower(spec_label, &loaded)
 }
 
 /// Generates a crate from the text of a spec. Nothing touches the disk.
 pub fn generate(source: &str, options: &Options) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = check(&options.spec_label, source)?;
+    let checked = check(&options.spec_label, source)?;
+    emit_checked(checked, options)
+}
+
+/// Generates a crate from the spec at `path`, reading the files its `$ref`s
+/// name. Nothing is written.
+pub fn generate_file(path: &std::path::Path, options: &Options) -> Result<Generated, Diagnostics> {
+    let checked = check_file(&options.spec_label, path)?;
+    emit_checked(checked, options)
+}
+
+fn emit_checked((api, warnings): (ir::Api, Diagnostics), options: &Options) -> Result<Generated, Diagnostics> {
     match emit::emit(&api, options) {
         Ok(files) => Ok(Generated { files, warnings }),
         Err(message) => {

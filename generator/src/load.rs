@@ -15,11 +15,14 @@ pub struct Loaded {
     pub lines: LineIndex,
     /// Problems that do not stop generation.
     pub warnings: Vec<Diagnostic>,
+    /// The document as JSON, for `$ref`s that point outside `components`.
+    pub raw: Value,
 }
 
 /// Parses `source` (YAML or JSON; YAML is a superset, so both go the same way
 /// unless the name says `.json`, which gives JSON's own error messages).
-pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
+/// With `path`, relative `$ref`s to other files are read and bundled in.
+pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Result<Loaded, Diagnostics> {
     let mut diags = Diagnostics::new(file_name);
     let lines = LineIndex::new(source);
     let value: Value = if file_name.ends_with(".json") {
@@ -51,6 +54,15 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
     };
 
     let mut value = value;
+    if let Some(path) = path {
+        crate::bundle::bundle(&mut value, path, &mut diags);
+        if diags.has_errors() {
+            for d in &mut diags.items {
+                d.line = lines.line(&d.pointer);
+            }
+            return Err(diags);
+        }
+    }
     let version = value.get("openapi").and_then(Value::as_str).map(str::to_string);
     match version.as_deref() {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
@@ -90,7 +102,7 @@ pub fn load(file_name: &str, source: &str) -> Result<Loaded, Diagnostics> {
             for w in &mut warnings {
                 w.line = lines.line(&w.pointer);
             }
-            Ok(Loaded { doc, lines, warnings })
+            Ok(Loaded { doc, lines, warnings, raw: value })
         }
         Err(e) => {
             let pointer = path_to_pointer(e.path());

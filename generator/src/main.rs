@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use apigen::output::{ensure_crate, Mode};
-use apigen::{crate_name_for, generate, Diagnostics, Options};
+use apigen::{crate_name_for, generate_file, Diagnostics, Options};
 use clap::{Parser, Subcommand};
 
 /// Generates Rust client crates from OpenAPI 3.0 specs.
@@ -48,12 +48,15 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Generate { spec, out, crate_name } => {
-            let Some(source) = read(&spec) else { return ExitCode::from(2) };
+            if !spec.is_file() {
+                eprintln!("error: cannot read {}: no such file", spec.display());
+                return ExitCode::from(2);
+            }
             let options = Options {
                 crate_name: crate_name.unwrap_or_else(|| crate_name_for(&spec)),
                 spec_label: spec.display().to_string(),
             };
-            match generate(&source, &options) {
+            match generate_file(&spec, &options) {
                 Ok(generated) => {
                     print_warnings(&generated.warnings);
                     match ensure_crate(&out, &generated.files, Mode::Write) {
@@ -74,8 +77,11 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { spec } => {
-            let Some(source) = read(&spec) else { return ExitCode::from(2) };
-            match apigen::check(&spec.display().to_string(), &source) {
+            if !spec.is_file() {
+                eprintln!("error: cannot read {}: no such file", spec.display());
+                return ExitCode::from(2);
+            }
+            match apigen::check_file(&spec.display().to_string(), &spec) {
                 Ok((api, warnings)) => {
                     print_warnings(&warnings);
                     println!(
@@ -91,16 +97,6 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
-        }
-    }
-}
-
-fn read(path: &PathBuf) -> Option<String> {
-    match std::fs::read_to_string(path) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            None
         }
     }
 }

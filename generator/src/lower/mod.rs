@@ -22,6 +22,8 @@ use crate::load::Loaded;
 pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut cx = Lowerer {
         doc: &loaded.doc,
+        raw: &loaded.raw,
+        pointer_types: HashMap::new(),
         diags: Diagnostics::new(file_name),
         types: BTreeMap::new(),
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
@@ -46,6 +48,10 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
 
 struct Lowerer<'a> {
     doc: &'a OpenAPI,
+    /// The document as JSON, for `$ref`s outside `components/schemas`.
+    raw: &'a serde_json::Value,
+    /// Rust names of schemas reached by such `$ref`s, by JSON pointer.
+    pointer_types: HashMap<String, String>,
     diags: Diagnostics,
     /// Named types by Rust name.
     types: BTreeMap<String, TypeDef>,

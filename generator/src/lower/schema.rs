@@ -73,6 +73,48 @@ impl<'a> Lowerer<'a> {
         Some(rust)
     }
 
+    /// A schema `$ref` to anywhere in the document outside
+    /// `components/schemas` (such as another operation's inline schema):
+    /// read from the raw document and lowered once, named after its place.
+    fn pointer_schema(&mut self, target: &str, reference: &str, pointer: &str) -> TypeRef {
+        if let Some(rust) = self.pointer_types.get(target) {
+            return TypeRef::Named(rust.clone());
+        }
+        let Some(node) = self.raw.pointer(target) else {
+            self.error(pointer, format!("`$ref: {reference}` points to nothing"), "correct the JSON pointer");
+            return TypeRef::Json;
+        };
+        let schema: Schema = match serde_json::from_value(node.clone()) {
+            Ok(schema) => schema,
+            Err(e) => {
+                self.error(pointer, format!("`$ref: {reference}` does not point to a schema: {e}"), "point the reference at a schema object");
+                return TypeRef::Json;
+            }
+        };
+        // Named after the meaningful parts of its place: `/paths/~1accounts/get/...` gives `AccountsGet`.
+        const STRUCTURE: &[&str] =
+            &["paths", "components", "schemas", "responses", "content", "schema", "properties", "items", "parameters", "requestBody"];
+        let words: Vec<String> = target
+            .split('/')
+            .skip(1)
+            .map(unescape_token)
+            .filter(|t| !STRUCTURE.contains(&t.as_str()) && !t.contains("json") && !t.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let hint = if words.is_empty() { "Referenced".to_string() } else { words.join(" ") };
+        let rust = self.type_names.claim(&camel(&hint));
+        // Registered before lowering, so a schema that refers to itself finds its name.
+        self.pointer_types.insert(target.to_string(), rust.clone());
+        let kind = match self.shape(&schema, target, &rust) {
+            Shape::Type(t) => TypeKind::Alias(t),
+            Shape::Struct(fields) => TypeKind::Struct { fields },
+            Shape::Enum(variants) => TypeKind::Enum { variants },
+            Shape::Union(variants, discriminator) => TypeKind::Union { variants, discriminator },
+        };
+        let description = schema.schema_data.description.clone();
+        self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: hint, description, kind });
+        TypeRef::Named(rust)
+    }
+
     /// The type of a schema used at `pointer`; an inline struct or enum is
     /// defined under a name made from `hint`.
     pub(super) fn type_of(&mut self, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
@@ -92,21 +134,29 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                 }
-                None => {
-                    self.error(
-                        pointer,
-                        format!("`$ref: {reference}` does not point into `#/components/schemas`"),
-                        "refer to a schema with `#/components/schemas/Name`; references to other files are not supported yet",
-                    );
-                    TypeRef::Json
-                }
+                None => match reference.strip_prefix('#') {
+                    Some(target) if target.starts_with('/') => self.pointer_schema(target, reference, pointer),
+                    _ => {
+                        self.error(
+                            pointer,
+                            format!("`$ref: {reference}` points into another document"),
+                            "generate from the file with `apigen generate`, which reads referenced files, or bundle the spec",
+                        );
+                        TypeRef::Json
+                    }
+                },
             },
             Src::Inline(schema) => {
+                if let Some(rust) = self.pointer_types.get(pointer) {
+                    // Lowered already through a `$ref` to this place.
+                    return TypeRef::Named(rust.clone());
+                }
                 let rust_hint = camel(hint);
                 match self.shape(schema, pointer, &rust_hint) {
                     Shape::Type(t) => t,
                     shape => {
                         let rust = self.type_names.claim(&rust_hint);
+                        self.pointer_types.insert(pointer.to_string(), rust.clone());
                         let kind = match shape {
                             Shape::Struct(fields) => TypeKind::Struct { fields },
                             Shape::Enum(variants) => TypeKind::Enum { variants },
