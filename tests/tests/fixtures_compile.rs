@@ -64,3 +64,27 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
     let doc = cargo(&workspace, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]).output().unwrap();
     assert!(doc.status.success(), "rustdoc failed:\n{}", String::from_utf8_lossy(&doc.stderr));
 }
+
+/// Behaviour of generated types, by hand-written tests from
+/// `tests/fixture_tests/` copied into the fixture's crate and run there.
+#[test]
+fn generated_unions_decode_as_documented() {
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unions.yaml");
+    let options = Options { crate_name: "fixtures-unions".into(), spec_label: "tests/fixtures/unions.yaml".into() };
+    let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
+    let krate = workspace.join("fixtures-unions");
+    ensure_crate(&krate, &generated.files, Mode::Write).unwrap();
+    std::fs::create_dir_all(krate.join("tests")).unwrap();
+    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixture_tests/unions.rs");
+    std::fs::copy(test, krate.join("tests/unions.rs")).unwrap();
+    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"fixtures-unions\"]\n").unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    let test = cargo(&workspace, &["test", "--offline", "--quiet", "--test", "unions"]).output().unwrap();
+    assert!(
+        test.status.success(),
+        "the union tests failed:\n{}\n{}",
+        String::from_utf8_lossy(&test.stdout),
+        String::from_utf8_lossy(&test.stderr)
+    );
+}
