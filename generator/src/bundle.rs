@@ -51,6 +51,11 @@ pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
         pending: Vec::new(),
         diags,
     };
+    // Most documents refer to no other file: a scan without allocation
+    // spares them the walk.
+    if !has_external_ref(root) {
+        return;
+    }
     bundler.walk(root, &root_file, Kind::Schema, "");
     if bundler.pending.is_empty() {
         return;
@@ -64,6 +69,17 @@ pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
                 section.insert(name, node);
             }
         }
+    }
+}
+
+fn has_external_ref(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.get("$ref").and_then(Value::as_str).is_some_and(|r| !r.starts_with('#'))
+                || map.values().any(has_external_ref)
+        }
+        Value::Array(items) => items.iter().any(has_external_ref),
+        _ => false,
     }
 }
 
@@ -88,6 +104,10 @@ impl Bundler<'_> {
                     return;
                 }
                 for (key, child) in map.iter_mut() {
+                    // Nothing to rewrite below a plain value.
+                    if !child.is_object() && !child.is_array() {
+                        continue;
+                    }
                     let child_kind = match key.as_str() {
                         "parameters" => Kind::Parameter,
                         "requestBody" => Kind::RequestBody,
@@ -103,7 +123,8 @@ impl Bundler<'_> {
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.walk(item, file, kind, &format!("{pointer}/{i}"));
+                    let item_pointer = format!("{pointer}/{i}");
+                    self.walk(item, file, kind, &item_pointer);
                 }
             }
             _ => {}

@@ -1,6 +1,8 @@
 //! Reading a spec file: text to JSON value to `openapiv3` document, with every
 //! failure located in the file.
 
+use std::borrow::Cow;
+
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
@@ -98,7 +100,7 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
     match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
         Ok(doc) => {
             let mut warnings = Vec::new();
-            lint_schemas(&value, "", false, &mut warnings);
+            lint_schemas(&value, &mut warnings);
             for w in &mut warnings {
                 w.line = lines.line(&w.pointer);
             }
@@ -189,53 +191,65 @@ const SCHEMA_KEYWORDS: &[&str] = &[
 /// Warns about schema keywords OpenAPI 3.0 does not have. openapiv3 drops
 /// them silently, yet they are usually mistakes: a typo, or an unquoted
 /// comma in a YAML flow mapping that split a description into a new key.
-fn lint_schemas(value: &Value, pointer: &str, is_schema: bool, out: &mut Vec<Diagnostic>) {
+fn lint_schemas(value: &Value, out: &mut Vec<Diagnostic>) {
+    lint_node(value, &mut Vec::new(), false, out);
+}
+
+/// `path` holds the tokens down to `value`; a pointer string is made only for
+/// a warning, since a large spec has millions of nodes.
+fn lint_node<'v>(value: &'v Value, path: &mut Vec<Cow<'v, str>>, is_schema: bool, out: &mut Vec<Diagnostic>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let child_pointer = format!("{pointer}/{}", escape_token(key));
                 if is_schema && !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                    let pointer = crate::diagnostic::pointer(path.iter().map(|t| t.as_ref()).chain([key.as_str()]));
                     out.push(
-                        Diagnostic::warning(child_pointer.clone(), format!("`{key}` is not a schema keyword; it is ignored"))
+                        Diagnostic::warning(pointer, format!("`{key}` is not a schema keyword; it is ignored"))
                             .with_hint("fix the spelling, or quote a YAML value that contains `, ` so it is not split into a new key"),
                     );
                     continue;
                 }
-                let child_is_schema = match key.as_str() {
-                    "schema" => !is_examples(pointer),
-                    "items" | "not" | "additionalProperties" => is_schema,
-                    _ => pointer == "/components/schemas",
-                };
-                if is_schema && matches!(key.as_str(), "properties") {
-                    // Each member of `properties` is a schema.
-                    if let Value::Object(props) = child {
-                        for (name, prop) in props {
-                            lint_schemas(prop, &format!("{child_pointer}/{}", escape_token(name)), true, out);
-                        }
-                    }
+                if !child.is_object() && !child.is_array() {
                     continue;
                 }
                 if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
                     continue;
                 }
-                lint_schemas(child, &child_pointer, child_is_schema && child.is_object(), out);
+                let under_components_schemas = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
+                let child_is_schema = match key.as_str() {
+                    "schema" => true,
+                    "items" | "not" | "additionalProperties" => is_schema,
+                    _ => under_components_schemas,
+                };
+                path.push(Cow::Borrowed(key));
+                if is_schema && key == "properties" {
+                    // Each member of `properties` is a schema.
+                    if let Value::Object(props) = child {
+                        for (name, prop) in props {
+                            path.push(Cow::Borrowed(name));
+                            lint_node(prop, path, prop.is_object(), out);
+                            path.pop();
+                        }
+                    }
+                } else {
+                    lint_node(child, path, child_is_schema && child.is_object(), out);
+                }
+                path.pop();
             }
         }
         Value::Array(items) => {
             // allOf / oneOf / anyOf lists hold schemas.
-            let holds_schemas = is_schema_list(pointer);
+            let holds_schemas = path.last().is_some_and(|t| matches!(t.as_ref(), "allOf" | "oneOf" | "anyOf"));
             for (i, item) in items.iter().enumerate() {
-                lint_schemas(item, &format!("{pointer}/{i}"), holds_schemas && item.is_object(), out);
+                if !item.is_object() && !item.is_array() {
+                    continue;
+                }
+                path.push(Cow::Owned(i.to_string()));
+                lint_node(item, path, holds_schemas && item.is_object(), out);
+                path.pop();
             }
         }
         _ => {}
     }
 }
 
-fn is_examples(pointer: &str) -> bool {
-    pointer.ends_with("/example") || pointer.ends_with("/examples")
-}
-
-fn is_schema_list(pointer: &str) -> bool {
-    pointer.ends_with("/allOf") || pointer.ends_with("/oneOf") || pointer.ends_with("/anyOf")
-}

@@ -15,12 +15,12 @@ const NAMES_IN_SCOPE: &[&str] = &[
     "TokenProvider",
 ];
 
-pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
+pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenStream {
     let mut in_scope: Vec<&str> = NAMES_IN_SCOPE.to_vec();
     let server = api.servers.first();
     let variables: &[ServerVariable] = server.map(|s| s.variables.as_slice()).unwrap_or_default();
     in_scope.extend(variables.iter().map(|v| v.type_name.as_str()));
-    let mut uses = Uses::qualifying(api, &in_scope);
+    let mut uses = Uses::qualifying(&Uses::operation_names(api), &in_scope);
     let default_url = server.map(|s| s.default_url.clone()).unwrap_or_default();
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.rust_name);
@@ -38,7 +38,7 @@ pub fn client_file(api: &Api, crate_name: &str) -> TokenStream {
             args.push(quote!(body: #ty));
             values.push(quote!(body));
         }
-        let example = super::example::operation_example(api, op, crate_name);
+        let example = super::example::operation_example(examples, op);
         let docs = doc_attrs(&format!("{}\n\n# Example\n\n```no_run\n{}\n```", operation_doc(op), example.doctest));
         let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
         quote! {

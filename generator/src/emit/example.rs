@@ -11,6 +11,7 @@ use crate::ident::ident;
 use crate::ir::{Api, Operation, Param, SecurityKind, TypeDef, TypeKind, TypeRef};
 
 /// An example, as the README's complete program and as rustdoc lines.
+#[derive(Clone)]
 pub struct Example {
     /// A complete program with `#[tokio::main]`.
     pub program: String,
@@ -40,9 +41,31 @@ fn client_expr(api: &Api) -> TokenStream {
     }
 }
 
-struct Values<'a> {
+/// What every example of one API needs, computed once.
+pub struct Examples<'a> {
+    api: &'a Api,
+    crate_name: &'a str,
     types: BTreeMap<&'a str, &'a TypeDef>,
     defaults: BTreeSet<String>,
+    /// Each operation's example, made once for rustdoc and the README.
+    made: std::cell::RefCell<BTreeMap<String, Example>>,
+}
+
+impl<'a> Examples<'a> {
+    pub fn new(api: &'a Api, crate_name: &'a str) -> Self {
+        Examples {
+            api,
+            crate_name,
+            types: api.types.iter().map(|t| (t.rust_name.as_str(), t)).collect(),
+            defaults: super::types::types_with_default(api),
+            made: Default::default(),
+        }
+    }
+}
+
+struct Values<'a> {
+    types: &'a BTreeMap<&'a str, &'a TypeDef>,
+    defaults: &'a BTreeSet<String>,
     used: BTreeSet<String>,
     uses_chrono: bool,
 }
@@ -133,10 +156,20 @@ fn argument(values: &mut Values<'_>, p: &Param) -> TokenStream {
 }
 
 /// The example for one operation: build a client, call it, use the reply.
-pub fn operation_example(api: &Api, op: &Operation, crate_name: &str) -> Example {
+pub fn operation_example(examples: &Examples<'_>, op: &Operation) -> Example {
+    if let Some(made) = examples.made.borrow().get(&op.rust_name) {
+        return made.clone();
+    }
+    let example = make_example(examples, op);
+    examples.made.borrow_mut().insert(op.rust_name.clone(), example.clone());
+    example
+}
+
+fn make_example(examples: &Examples<'_>, op: &Operation) -> Example {
+    let (api, crate_name) = (examples.api, examples.crate_name);
     let mut values = Values {
-        types: api.types.iter().map(|t| (t.rust_name.as_str(), t)).collect(),
-        defaults: super::types::types_with_default(api),
+        types: &examples.types,
+        defaults: &examples.defaults,
         used: BTreeSet::new(),
         uses_chrono: false,
     };
@@ -169,10 +202,11 @@ pub fn operation_example(api: &Api, op: &Operation, crate_name: &str) -> Example
 }
 
 /// The crate's getting-started example.
-pub fn getting_started(api: &Api, crate_name: &str) -> Option<Example> {
+pub fn getting_started(examples: &Examples<'_>) -> Option<Example> {
+    let api = examples.api;
     let op = api.operations.iter().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none())
         .or_else(|| api.operations.first())?;
-    Some(operation_example(api, op, crate_name))
+    Some(operation_example(examples, op))
 }
 
 fn render(api: &Api, crate_name: &str, values: &Values<'_>, body: TokenStream) -> Example {

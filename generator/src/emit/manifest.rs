@@ -27,9 +27,9 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
     }
 }
 
-pub fn readme(api: &Api, options: &Options) -> GeneratedFile {
+pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<'_>) -> GeneratedFile {
     let crate_name = &options.crate_name;
-    let getting_started = match super::example::getting_started(api, crate_name) {
+    let getting_started = match super::example::getting_started(examples) {
         Some(example) => format!("```rust,no_run\n{}```", example.program),
         None => "The spec has no operations.".to_string(),
     };
@@ -50,7 +50,7 @@ pub fn readme(api: &Api, options: &Options) -> GeneratedFile {
                 ("request_id_headers", &request_id_note(api)),
                 ("pagination", &pagination(api)),
                 ("polling", &polling(api)),
-                ("details", &details(api, crate_name)),
+                ("details", &details(api, examples)),
             ],
         ),
     }
@@ -187,7 +187,7 @@ fn type_name(ty: &crate::ir::TypeRef) -> String {
     super::manifest_type_name(ty)
 }
 
-fn details(api: &Api, crate_name: &str) -> String {
+fn details(api: &Api, examples: &super::example::Examples<'_>) -> String {
     let mut out = String::new();
     for op in &api.operations {
         out.push_str(&format!("### {}\n\n`{} {}`", op.rust_name, op.method.as_str(), op.path));
@@ -253,7 +253,7 @@ fn details(api: &Api, crate_name: &str) -> String {
             let body = r.body.as_ref().map(|b| format!("`{}`", type_name(&b.ty))).unwrap_or_default();
             out.push_str(&format!("| {status} | {} | {body} |\n", cell(&r.description)));
         }
-        let example = super::example::operation_example(api, op, crate_name);
+        let example = super::example::operation_example(examples, op);
         out.push_str(&format!("\n```rust,no_run\n{}```\n\n", example.program));
     }
     out.trim_end().to_string()

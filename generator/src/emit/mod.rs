@@ -44,18 +44,21 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, String> 
         files.push(GeneratedFile { path: path.to_string(), contents: format!("{rust_header}{code}") });
         Ok(())
     };
-    rust("src/lib.rs", lib_file(api, options))?;
-    rust("src/client.rs", client::client_file(api, &options.crate_name))?;
+    let examples = example::Examples::new(api, &options.crate_name);
+    rust("src/lib.rs", lib_file(api, &examples, options))?;
+    rust("src/client.rs", client::client_file(api, &examples))?;
     rust("src/types.rs", types::types_file(api))?;
     rust("src/operations/mod.rs", operations_mod(api))?;
+    let operation_names = rust_type::Uses::operation_names(api);
     for op in &api.operations {
-        rust(&format!("src/operations/{}.rs", module_name(&op.rust_name)), operation::operation_file(api, op))?;
+        let tokens = operation::operation_file(api, op, &operation_names);
+        rust(&format!("src/operations/{}.rs", module_name(&op.rust_name)), tokens)?;
     }
     for (name, source) in RUNTIME {
         files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: format!("{rust_header}{source}") });
     }
     files.push(manifest::cargo_toml(api, options));
-    files.push(manifest::readme(api, options));
+    files.push(manifest::readme(api, options, &examples));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -64,9 +67,9 @@ fn module_name(rust_name: &str) -> String {
     rust_name.trim_start_matches("r#").to_string()
 }
 
-fn lib_file(api: &Api, options: &Options) -> TokenStream {
+fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> TokenStream {
     let description = docs::paragraphs([api.description.as_deref()]);
-    let getting_started = match example::getting_started(api, &options.crate_name) {
+    let getting_started = match example::getting_started(examples) {
         Some(e) => format!("```no_run\n{}\n```", e.doctest),
         None => String::new(),
     };

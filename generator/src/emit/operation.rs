@@ -52,8 +52,8 @@ pub fn success(op: &Operation) -> Success<'_> {
     }
 }
 
-pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
-    let mut uses = Uses::qualifying(api, NAMES_IN_SCOPE);
+pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &std::rc::Rc<std::collections::BTreeSet<String>>) -> TokenStream {
+    let mut uses = Uses::qualifying(operation_names, NAMES_IN_SCOPE);
     let builder = ident(&op.type_name);
     let error_enum = format_ident!("{}Error", op.type_name);
     let method = format_ident!("{}", op.method.as_str());
@@ -304,7 +304,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation) -> TokenStream {
 
 pub fn named_imports(uses: &Uses) -> TokenStream {
     let (qualified, imported): (Vec<&String>, Vec<&String>) =
-        uses.named.iter().partition(|n| uses.qualify.contains(*n));
+        uses.named.iter().partition(|n| uses.is_qualified(n));
     let mut out = TokenStream::new();
     if !imported.is_empty() {
         let names = imported.iter().map(|n| ident(n));

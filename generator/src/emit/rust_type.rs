@@ -1,6 +1,7 @@
 //! IR types to Rust type tokens, recording which imports a file needs.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,20 +20,33 @@ pub struct Uses {
     /// Named types of the `types` module.
     pub named: BTreeSet<String>,
     /// Named types to write as `types::Name` because the file has another
-    /// item of that name in scope.
+    /// item of that name in scope: the file's own names...
     pub qualify: BTreeSet<String>,
+    /// ...and every operation's types, shared by all files of a crate.
+    pub operation_names: Rc<BTreeSet<String>>,
 }
 
 impl Uses {
-    /// For a file that has `in_scope` and every operation's own types in scope.
-    pub fn qualifying(api: &crate::ir::Api, in_scope: &[&str]) -> Self {
-        let mut qualify: BTreeSet<String> = in_scope.iter().map(|s| s.to_string()).collect();
+    /// The names of every operation's own types, built once per crate.
+    pub fn operation_names(api: &crate::ir::Api) -> Rc<BTreeSet<String>> {
+        let mut names = BTreeSet::new();
         for op in &api.operations {
-            qualify.insert(op.type_name.clone());
-            qualify.insert(format!("{}Error", op.type_name));
-            qualify.insert(format!("{}Response", op.type_name));
+            names.insert(op.type_name.clone());
+            names.insert(format!("{}Error", op.type_name));
+            names.insert(format!("{}Response", op.type_name));
         }
-        Uses { qualify, ..Uses::default() }
+        Rc::new(names)
+    }
+
+    /// For a file that has `in_scope` and every operation's own types in scope.
+    pub fn qualifying(operation_names: &Rc<BTreeSet<String>>, in_scope: &[&str]) -> Self {
+        let qualify = in_scope.iter().map(|s| s.to_string()).collect();
+        Uses { qualify, operation_names: operation_names.clone(), ..Uses::default() }
+    }
+
+    /// Whether `name` must be written as `types::name` in this file.
+    pub fn is_qualified(&self, name: &str) -> bool {
+        self.qualify.contains(name) || self.operation_names.contains(name)
     }
 
     /// The Rust type for `ty`.
@@ -65,7 +79,7 @@ impl Uses {
             TypeRef::Named(name) => {
                 self.named.insert(name.clone());
                 let id = ident(name);
-                if self.qualify.contains(name) {
+                if self.is_qualified(name) {
                     quote!(types::#id)
                 } else {
                     quote!(#id)

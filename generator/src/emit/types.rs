@@ -48,11 +48,11 @@ pub fn types_file(api: &Api) -> TokenStream {
         (true, _) => quote! {
             use std::fmt;
             use serde::{Deserializer, Serializer};
-            use crate::runtime::ToParam;
         },
         (false, true) => quote!(use serde::Deserializer;),
         (false, false) => quote!(),
     };
+    let enum_imports = if has_enum || has_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
     quote! {
         //! Models: the request and response bodies and the enums they use.
         #std_imports
@@ -246,12 +246,22 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
         /// A value of none of the documented kinds, as received.
         Other(Value),
     };
+    // A union can be a parameter; it is written as its JSON value.
+    let to_param = quote! {
+        impl ToParam for #name {
+            fn to_param(&self) -> String {
+                serde_json::to_value(self).map(|v| v.to_param()).unwrap_or_default()
+            }
+        }
+    };
     match discriminator {
         None => quote! {
             #docs
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
             pub enum #name { #(#decls)* #other }
+
+            #to_param
         },
         Some(tag) => quote! {
             #docs
@@ -269,6 +279,8 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
                     }
                 }
             }
+
+            #to_param
         },
     }
 }

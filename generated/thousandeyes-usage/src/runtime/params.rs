@@ -37,9 +37,12 @@ impl ToParam for chrono::NaiveDate {
 }
 
 impl ToParam for serde_json::Value {
+    /// Strings as they are, arrays comma-joined (`simple` style), anything
+    /// else as JSON text.
     fn to_param(&self) -> String {
         match self {
             serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(items) => items.iter().map(ToParam::to_param).collect::<Vec<_>>().join(","),
             other => other.to_string(),
         }
     }
