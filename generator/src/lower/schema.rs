@@ -221,10 +221,16 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.properties.is_empty() || any.typ.as_deref() == Some("object") => {
                 self.object(&any.properties, &any.required, any.additional_properties.as_ref(), pointer, name)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                Shape::Type(self.type_of(Src::of(&all_of[0]), &format!("{pointer}/allOf/0"), name))
+            SchemaKind::AllOf { all_of } => {
+                // Parts that only annotate (a description beside a `$ref`) add no shape.
+                let parts: Vec<(usize, &ReferenceOr<Schema>)> =
+                    all_of.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
+                match parts.as_slice() {
+                    [] => Shape::Type(TypeRef::Json),
+                    [(i, part)] => Shape::Type(self.type_of(Src::of(part), &format!("{pointer}/allOf/{i}"), name)),
+                    _ => self.merge_all_of(all_of, pointer, name),
+                }
             }
-            SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, pointer, name),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let which = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union(members, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/{which}"), name)
@@ -340,7 +346,7 @@ impl<'a> Lowerer<'a> {
     /// `allOf` of objects: one struct with the fields of all parts.
     fn merge_all_of(&mut self, parts: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> Shape {
         let mut fields: Vec<Field> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
+        for (i, part) in parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)) {
             let part_pointer = format!("{pointer}/allOf/{i}");
             let ty = self.type_of(Src::of(part), &part_pointer, &format!("{name}AllOf{i}"));
             let part_fields = match &ty {
@@ -487,5 +493,28 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Bytes".into(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+    }
+}
+
+/// A schema that only annotates: a description, title, example or the like,
+/// with nothing that shapes a value.
+fn is_annotation_only(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(a) => {
+                a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.additional_properties.is_none()
+                    && a.enumeration.is_empty()
+                    && a.one_of.is_empty()
+                    && a.all_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.not.is_none()
+                    && a.format.is_none()
+            }
+            _ => false,
+        },
     }
 }
