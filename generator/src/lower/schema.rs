@@ -270,20 +270,34 @@ impl<'a> Lowerer<'a> {
             let field_pointer = format!("{pointer}/properties/{}", escape_token(api_name));
             let src = Src::of_boxed(prop);
             let ty = self.type_of(src, &field_pointer, &format!("{name}{}", camel(api_name)));
-            let (description, nullable, deprecated, example) = match src {
+            let (description, nullable, deprecated, example, one_way) = match src {
                 Src::Inline(s) => (
                     s.schema_data.description.clone(),
                     s.schema_data.nullable,
                     s.schema_data.deprecated,
                     s.schema_data.example.clone(),
+                    if s.schema_data.read_only {
+                        Some("Read-only: the server sends it, a request leaves it out.")
+                    } else if s.schema_data.write_only {
+                        Some("Write-only: a request sends it, the server leaves it out.")
+                    } else {
+                        None
+                    },
                 ),
-                Src::Ref(_) => (None, false, false, None),
+                Src::Ref(_) => (None, false, false, None, None),
+            };
+            // A read-only or write-only field is absent in one direction, so
+            // it is optional even when `required`.
+            let description = match (one_way, description) {
+                (Some(note), Some(d)) => Some(format!("{}\n\n{note}", d.trim())),
+                (Some(note), None) => Some(note.to_string()),
+                (None, d) => d,
             };
             fields.push(Field {
                 rust_name: names.claim(&snake(api_name)),
                 api_name: api_name.clone(),
                 ty,
-                required: required.contains(api_name),
+                required: required.contains(api_name) && one_way.is_none(),
                 nullable,
                 boxed: false,
                 description,
