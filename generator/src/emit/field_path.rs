@@ -9,52 +9,44 @@ use crate::ir::FieldPath;
 
 /// An expression of type `Option<&T>` for the field at `path` in `root` (a reference).
 pub fn by_ref(root: TokenStream, path: &FieldPath) -> TokenStream {
-    let mut direct = root;
-    let mut chain: Option<TokenStream> = None;
-    for step in &path.steps {
-        let field = ident(&step.rust_name);
-        chain = Some(match (chain.take(), step.optional, step.boxed) {
-            (None, false, false) => {
-                direct = quote!(#direct.#field);
-                continue;
-            }
-            (None, false, true) => {
-                direct = quote!((*#direct.#field));
-                continue;
-            }
-            (None, true, false) => quote!(#direct.#field.as_ref()),
-            (None, true, true) => quote!(#direct.#field.as_deref()),
-            (Some(c), true, false) => quote!(#c.and_then(|v| v.#field.as_ref())),
-            (Some(c), true, true) => quote!(#c.and_then(|v| v.#field.as_deref())),
-            (Some(c), false, false) => quote!(#c.map(|v| &v.#field)),
-            (Some(c), false, true) => quote!(#c.map(|v| &*v.#field)),
-        });
-    }
-    chain.unwrap_or_else(|| quote!(Some(&#direct)))
+    read(root, path, true)
 }
 
 /// An expression of type `Option<T>` taking the field at `path` out of `root` (a value).
 pub fn by_value(root: TokenStream, path: &FieldPath) -> TokenStream {
+    read(root, path, false)
+}
+
+fn read(root: TokenStream, path: &FieldPath, by_ref: bool) -> TokenStream {
     let mut direct = root;
     let mut chain: Option<TokenStream> = None;
     for step in &path.steps {
         let field = ident(&step.rust_name);
-        chain = Some(match (chain.take(), step.optional, step.boxed) {
-            (None, false, false) => {
-                direct = quote!(#direct.#field);
-                continue;
+        let Some(c) = chain.take() else {
+            match (step.optional, step.boxed, by_ref) {
+                (false, false, _) => direct = quote!(#direct.#field),
+                (false, true, _) => direct = quote!((*#direct.#field)),
+                (true, false, true) => chain = Some(quote!(#direct.#field.as_ref())),
+                (true, true, true) => chain = Some(quote!(#direct.#field.as_deref())),
+                (true, false, false) => chain = Some(quote!(#direct.#field)),
+                (true, true, false) => chain = Some(quote!(#direct.#field.map(|b| *b))),
             }
-            (None, false, true) => {
-                direct = quote!((*#direct.#field));
-                continue;
-            }
-            (None, true, false) => quote!(#direct.#field),
-            (None, true, true) => quote!(#direct.#field.map(|b| *b)),
-            (Some(c), true, false) => quote!(#c.and_then(|v| v.#field)),
-            (Some(c), true, true) => quote!(#c.and_then(|v| v.#field).map(|b| *b)),
-            (Some(c), false, false) => quote!(#c.map(|v| v.#field)),
-            (Some(c), false, true) => quote!(#c.map(|v| *v.#field)),
+            continue;
+        };
+        chain = Some(match (step.optional, step.boxed, by_ref) {
+            (true, false, true) => quote!(#c.and_then(|v| v.#field.as_ref())),
+            (true, true, true) => quote!(#c.and_then(|v| v.#field.as_deref())),
+            (false, false, true) => quote!(#c.map(|v| &v.#field)),
+            (false, true, true) => quote!(#c.map(|v| &*v.#field)),
+            (true, false, false) => quote!(#c.and_then(|v| v.#field)),
+            (true, true, false) => quote!(#c.and_then(|v| v.#field).map(|b| *b)),
+            (false, false, false) => quote!(#c.map(|v| v.#field)),
+            (false, true, false) => quote!(#c.map(|v| *v.#field)),
         });
     }
-    chain.unwrap_or_else(|| quote!(Some(#direct)))
+    match (chain, by_ref) {
+        (Some(c), _) => c,
+        (None, true) => quote!(Some(&#direct)),
+        (None, false) => quote!(Some(#direct)),
+    }
 }
