@@ -24,10 +24,13 @@ fn cache_dir() -> PathBuf {
     home.join(".cache").join("apigen-bench")
 }
 
-/// One generator under test: how to run it on a spec into a directory.
+/// Builds the command that runs a generator on a spec into a directory.
+type CommandFor = Box<dyn Fn(&Path, &Path) -> Command>;
+
+/// One generator under test.
 struct Tool {
     name: &'static str,
-    command: Box<dyn Fn(&Path, &Path) -> Command>,
+    command: CommandFor,
 }
 
 fn ours(root: &Path) -> Result<Tool> {
