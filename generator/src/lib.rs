@@ -75,6 +75,60 @@ pub fn generate_file(path: &std::path::Path, options: &Options) -> Result<Genera
     emit_checked(checked, options)
 }
 
+/// Where generation spends its time, for benchmarks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PhaseTimes {
+    /// Reading, parsing and bundling the spec.
+    pub load: std::time::Duration,
+    /// Building the IR.
+    pub lower: std::time::Duration,
+    /// Building tokens and text, formatting excluded.
+    pub emit: std::time::Duration,
+    /// Formatting the tokens (syn and prettyplease).
+    pub format: std::time::Duration,
+}
+
+/// Like [`generate_file`], measuring each phase.
+pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result<Generated, Diagnostics>, PhaseTimes) {
+    use std::time::Instant;
+    let mut times = PhaseTimes::default();
+    let started = Instant::now();
+    let loaded = std::fs::read_to_string(path)
+        .map_err(|e| {
+            let mut d = Diagnostics::new(&options.spec_label);
+            d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("check the path"));
+            d
+        })
+        .and_then(|source| load::load(&options.spec_label, &source, Some(path)));
+    times.load = started.elapsed();
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(d) => return (Err(d), times),
+    };
+    let started = Instant::now();
+    let lowered = lower::lower(&options.spec_label, &loaded);
+    times.lower = started.elapsed();
+    let (api, warnings) = match lowered {
+        Ok(l) => l,
+        Err(d) => return (Err(d), times),
+    };
+    let started = Instant::now();
+    let emitted = emit::emit_timed(&api, options);
+    let total = started.elapsed();
+    match emitted {
+        Ok((files, format)) => {
+            times.format = format;
+            times.emit = total.saturating_sub(format);
+            (Ok(Generated { files, warnings }), times)
+        }
+        Err(message) => {
+            let mut diags = Diagnostics::new(&options.spec_label);
+            diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
+            (Err(diags), times)
+        }
+    }
+}
+
 fn emit_checked((api, warnings): (ir::Api, Diagnostics), options: &Options) -> Result<Generated, Diagnostics> {
     match emit::emit(&api, options) {
         Ok(files) => Ok(Generated { files, warnings }),

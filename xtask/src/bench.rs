@@ -164,7 +164,47 @@ pub fn run(root: &Path) -> Result<()> {
         writeln!(table, "| {name} | {} |", cells.join(" | "))?;
     }
     table.push_str("\nWhole process, wall time, median of the runs after one warm-up (11 for our specs, 5 for mid-size, 3 for Stripe and GitHub).\n");
+    table.push_str(&phases(&corpus::github_spec(&modules), &out, root)?);
     std::fs::write(out.join("bench.md"), &table)?;
     println!("{table}");
     Ok(())
+}
+
+/// Where the time goes for GitHub's spec (in-process, release build of the
+/// library through this xtask), and the CLI's peak memory.
+fn phases(spec: &Path, out: &Path, root: &Path) -> Result<String> {
+    let options = apigen::Options { crate_name: "bench".into(), spec_label: "github".into() };
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let (generated, times) = apigen::generate_file_timed(spec, &options);
+        let files = generated.map_err(|d| anyhow::anyhow!("{d}"))?.files;
+        let started = Instant::now();
+        apigen::output::ensure_crate(&out.join("phases"), &files, apigen::output::Mode::Write)?;
+        let _ = std::fs::remove_dir_all(out.join("phases"));
+        runs.push((times, started.elapsed()));
+    }
+    runs.sort_by_key(|(t, w)| t.load + t.lower + t.emit + t.format + *w);
+    let (t, write) = runs[1];
+    let memory = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(root.join("target/release/apigen"))
+        .arg("generate")
+        .arg(spec)
+        .arg("--out")
+        .arg(out.join("memory"))
+        .stdout(Stdio::null())
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stderr).lines().last().and_then(|l| l.trim().parse::<u64>().ok()));
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    Ok(format!(
+        "\nGitHub's spec, in-process (median of 3): load {:.0} ms, lower {:.0} ms, emit {:.0} ms, format {:.0} ms, write {:.0} ms. \
+         Peak memory of `apigen generate`: {}.\n",
+        ms(t.load),
+        ms(t.lower),
+        ms(t.emit),
+        ms(t.format),
+        ms(write),
+        memory.map(|kb| format!("{} MB", kb / 1024)).unwrap_or_else(|| "not measured (/usr/bin/time missing)".into()),
+    ))
 }
