@@ -190,8 +190,13 @@ pub fn run(root: &Path) -> Result<()> {
         ("GitHub".into(), corpus::github_spec(&modules), 3),
     ];
     let tools = [ours(root)?, progenitor()?, openapi_generator()?];
-    let out = root.join("target/bench");
+    // Outputs go to a fresh scratch directory: a directory with a history of
+    // many files (like target/) makes file creation measurably slower.
+    let out = std::env::temp_dir().join(format!("apigen-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out)?;
+    let report_dir = root.join("target/bench");
+    std::fs::create_dir_all(&report_dir)?;
     let mut table = String::from("| Spec | apigen | progenitor | openapi-generator (rust) |\n| --- | ---: | ---: | ---: |\n");
     for (name, spec, runs) in &specs {
         let mut cells = Vec::new();
@@ -213,7 +218,8 @@ pub fn run(root: &Path) -> Result<()> {
     }
     table.push_str("\nWhole process, wall time, median after a warm-up (20 runs for our specs, 10 for mid-size, 3 for Stripe and GitHub), the output removed before each run; measured by hyperfine where installed.\n");
     table.push_str(&phases(&corpus::github_spec(&modules), &out, root)?);
-    std::fs::write(out.join("bench.md"), &table)?;
+    std::fs::write(report_dir.join("bench.md"), &table)?;
+    let _ = std::fs::remove_dir_all(&out);
     println!("{table}");
     Ok(())
 }
