@@ -53,13 +53,24 @@ pub fn check(spec_label: &str, source: &str) -> Result<(ir::Api, Diagnostics), D
 
 /// Like [`check`], reading `path` and the files its `$ref`s name.
 pub fn check_file(spec_label: &str, path: &std::path::Path) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    lower::lower(spec_label, &load_file(spec_label, path)?)
+}
+
+/// Reads the spec at `path` and the files its `$ref`s name.
+fn load_file(spec_label: &str, path: &std::path::Path) -> Result<load::Loaded, Diagnostics> {
     let source = std::fs::read_to_string(path).map_err(|e| {
         let mut d = Diagnostics::new(spec_label);
         d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("check the path"));
         d
     })?;
-    let loaded = load::load(spec_label, &source, Some(path))?;
-    lower::lower(spec_label, &loaded)
+    load::load(spec_label, &source, Some(path))
+}
+
+/// A failure that is the generator's fault, not the spec's.
+fn internal_error(spec_label: &str, message: String) -> Diagnostics {
+    let mut diags = Diagnostics::new(spec_label);
+    diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
+    diags
 }
 
 /// Generates a crate from the text of a spec. Nothing touches the disk.
@@ -93,13 +104,7 @@ pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result
     use std::time::Instant;
     let mut times = PhaseTimes::default();
     let started = Instant::now();
-    let loaded = std::fs::read_to_string(path)
-        .map_err(|e| {
-            let mut d = Diagnostics::new(&options.spec_label);
-            d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("check the path"));
-            d
-        })
-        .and_then(|source| load::load(&options.spec_label, &source, Some(path)));
+    let loaded = load_file(&options.spec_label, path);
     times.load = started.elapsed();
     let loaded = match loaded {
         Ok(l) => l,
@@ -121,22 +126,14 @@ pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result
             times.emit = total.saturating_sub(format);
             (Ok(Generated { files, warnings }), times)
         }
-        Err(message) => {
-            let mut diags = Diagnostics::new(&options.spec_label);
-            diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
-            (Err(diags), times)
-        }
+        Err(message) => (Err(internal_error(&options.spec_label, message)), times),
     }
 }
 
 fn emit_checked((api, warnings): (ir::Api, Diagnostics), options: &Options) -> Result<Generated, Diagnostics> {
     match emit::emit(&api, options) {
         Ok(files) => Ok(Generated { files, warnings }),
-        Err(message) => {
-            let mut diags = Diagnostics::new(&options.spec_label);
-            diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
-            Err(diags)
-        }
+        Err(message) => Err(internal_error(&options.spec_label, message)),
     }
 }
 
