@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use apigen::output::{ensure_crate, Mode};
-use apigen::{crate_name_for, generate_file, Diagnostics, Options};
+use std::time::{Duration, Instant};
+
+use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options};
 use clap::{Parser, Subcommand};
 
 /// Generates Rust client crates from OpenAPI 3.0 specs.
@@ -30,6 +32,9 @@ enum Command {
         /// Crate name; defaults to the spec's file name without extension.
         #[arg(long)]
         crate_name: Option<String>,
+        /// Prints where the time went (load, lower, emit, format, write).
+        #[arg(long)]
+        timings: bool,
     },
     /// Validates SPEC and prints its diagnostics without writing anything.
     Check {
@@ -47,7 +52,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name } => {
+        Command::Generate { spec, out, crate_name, timings } => {
             if !spec.is_file() {
                 eprintln!("error: cannot read {}: no such file", spec.display());
                 return ExitCode::from(2);
@@ -56,10 +61,24 @@ fn main() -> ExitCode {
                 crate_name: crate_name.unwrap_or_else(|| crate_name_for(&spec)),
                 spec_label: spec.display().to_string(),
             };
-            match generate_file(&spec, &options) {
+            let (generated, phases) = generate_file_timed(&spec, &options);
+            match generated {
                 Ok(generated) => {
                     print_warnings(&generated.warnings);
-                    match ensure_crate(&out, &generated.files, Mode::Write) {
+                    let started = Instant::now();
+                    let written = ensure_crate(&out, &generated.files, Mode::Write);
+                    if timings {
+                        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+                        eprintln!(
+                            "timings: load {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms, write {:.1} ms",
+                            ms(phases.load),
+                            ms(phases.lower),
+                            ms(phases.emit),
+                            ms(phases.format),
+                            ms(started.elapsed())
+                        );
+                    }
+                    match written {
                         Ok(_) => {
                             eprintln!("wrote crate `{}` to {}", options.crate_name, out.display());
                             ExitCode::SUCCESS

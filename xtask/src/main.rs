@@ -39,7 +39,11 @@ enum Task {
     /// and real-world ones, side by side with progenitor and openapi-generator
     /// (installed into ~/.cache/apigen-bench), and writes target/bench/bench.md.
     /// Takes minutes; not part of the tests.
-    Bench,
+    Bench {
+        /// Only the specs whose name contains this text (for example `datumbox`).
+        #[arg(long)]
+        spec: Option<String>,
+    },
     /// Runs the generator on real-world specs (GitHub's and a seeded draw from
     /// the APIs.guru collection, installed from npm into ~/.cache/apigen-corpus),
     /// checks every generated crate with `cargo check`, and prints a table
@@ -71,7 +75,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::Test => test(),
-        Task::Bench => bench::run(&workspace_root()),
+        Task::Bench { spec } => bench::run(&workspace_root(), spec.as_deref()),
         Task::Corpus { count, seed, skip_github } => {
             corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github })
         }

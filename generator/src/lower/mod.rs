@@ -34,11 +34,7 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
     cx.diags.items.extend(loaded.warnings.iter().cloned());
     let api = cx.lower_api();
     let mut diags = cx.diags;
-    for d in &mut diags.items {
-        if d.line.is_none() {
-            d.line = loaded.lines.line(&d.pointer);
-        }
-    }
+    loaded.lines.locate(&mut diags.items);
     if diags.has_errors() {
         Err(diags)
     } else {
