@@ -198,7 +198,7 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<()> {
     let report_dir = root.join("target/bench");
     std::fs::create_dir_all(&report_dir)?;
     let mut table = String::from("| Spec | apigen | progenitor | openapi-generator (rust) |\n| --- | ---: | ---: | ---: |\n");
-    for (name, spec, runs) in specs.iter().filter(|(name, ..)| filter.is_none_or(|f| name.contains(f))) {
+    for (name, spec, runs) in specs.iter().filter(|(name, ..)| filter.map_or(true, |f| name.contains(f))) {
         let mut cells = Vec::new();
         let mut ours_time = None;
         for tool in &tools {
