@@ -71,45 +71,37 @@ pub fn clean(text: &str) -> String {
 }
 
 fn clean_line(line: &str) -> String {
-    let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(c) = line[i..].chars().next() {
+        let rest = &line[i..];
         if c == '`' {
             in_code = !in_code;
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        if in_code {
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let rest: String = chars[i..].iter().collect();
-        if (rest.starts_with("http://") || rest.starts_with("https://")) && !preceded_by_link_syntax(&out) {
+        } else if in_code {
+            // Code spans stay as written.
+        } else if (rest.starts_with("http://") || rest.starts_with("https://")) && !preceded_by_link_syntax(&out) {
             let end = rest.find(|ch: char| ch.is_whitespace() || matches!(ch, '"' | '\'' | '<' | '>' | '`')).unwrap_or(rest.len());
-            let mut url = &rest[..end];
             // Trailing punctuation ends the sentence, not the URL.
-            while url.ends_with(['.', ',', ')', ';', ':']) {
-                url = &url[..url.len() - 1];
-            }
+            let url = rest[..end].trim_end_matches(['.', ',', ')', ';', ':']);
             out.push('<');
             out.push_str(url);
             out.push('>');
-            i += url.chars().count();
+            i += url.len();
+            continue;
+        } else {
+            match c {
+                '[' if !is_markdown_link(rest) => out.push_str("\\["),
+                ']' if !rest[1..].starts_with('(') => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                _ => out.push(c),
+            }
+            i += c.len_utf8();
             continue;
         }
-        match c {
-            '[' if !is_markdown_link(&chars[i..]) => out.push_str("\\["),
-            ']' if chars.get(i + 1) != Some(&'(') => out.push_str("\\]"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-        i += 1;
+        out.push(c);
+        i += c.len_utf8();
     }
     out
 }
@@ -118,16 +110,16 @@ fn preceded_by_link_syntax(out: &str) -> bool {
     out.ends_with('(') || out.ends_with('<')
 }
 
-/// `[text](target)` on one line.
-fn is_markdown_link(chars: &[char]) -> bool {
+/// `[text](target)` on one line; `text` starts with the `[`.
+fn is_markdown_link(text: &str) -> bool {
     let mut depth = 0;
-    for (i, c) in chars.iter().enumerate() {
+    for (i, c) in text.char_indices() {
         match c {
             '[' => depth += 1,
             ']' => {
                 depth -= 1;
                 if depth == 0 {
-                    return chars.get(i + 1) == Some(&'(');
+                    return text[i + 1..].starts_with('(');
                 }
             }
             _ => {}

@@ -52,7 +52,7 @@ pub fn success(op: &Operation) -> Success<'_> {
     }
 }
 
-pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &std::rc::Rc<std::collections::BTreeSet<String>>) -> TokenStream {
+pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &std::sync::Arc<std::collections::BTreeSet<String>>) -> TokenStream {
     let mut uses = Uses::qualifying(operation_names, NAMES_IN_SCOPE);
     let builder = ident(&op.type_name);
     let error_enum = format_ident!("{}Error", op.type_name);

@@ -1,7 +1,7 @@
 //! IR types to Rust type tokens, recording which imports a file needs.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,25 +23,36 @@ pub struct Uses {
     /// item of that name in scope: the file's own names...
     pub qualify: BTreeSet<String>,
     /// ...and every operation's types, shared by all files of a crate.
-    pub operation_names: Rc<BTreeSet<String>>,
+    pub operation_names: Arc<BTreeSet<String>>,
 }
 
 impl Uses {
     /// The names of every operation's own types, built once per crate.
-    pub fn operation_names(api: &crate::ir::Api) -> Rc<BTreeSet<String>> {
+    pub fn operation_names(api: &crate::ir::Api) -> Arc<BTreeSet<String>> {
         let mut names = BTreeSet::new();
         for op in &api.operations {
             names.insert(op.type_name.clone());
             names.insert(format!("{}Error", op.type_name));
             names.insert(format!("{}Response", op.type_name));
         }
-        Rc::new(names)
+        Arc::new(names)
     }
 
     /// For a file that has `in_scope` and every operation's own types in scope.
-    pub fn qualifying(operation_names: &Rc<BTreeSet<String>>, in_scope: &[&str]) -> Self {
+    pub fn qualifying(operation_names: &Arc<BTreeSet<String>>, in_scope: &[&str]) -> Self {
         let qualify = in_scope.iter().map(|s| s.to_string()).collect();
         Uses { qualify, operation_names: operation_names.clone(), ..Uses::default() }
+    }
+
+    /// Adds the imports another part of the same file needs.
+    pub fn merge(&mut self, other: Uses) {
+        self.date_time |= other.date_time;
+        self.date |= other.date;
+        self.value |= other.value;
+        self.json_map |= other.json_map;
+        self.btree_map |= other.btree_map;
+        self.named.extend(other.named);
+        self.qualify.extend(other.qualify);
     }
 
     /// Whether `name` must be written as `types::name` in this file.

@@ -10,41 +10,66 @@ use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-pub fn types_file(api: &Api) -> TokenStream {
-    let defaults = types_with_default(api);
-    let mut uses = Uses::default();
+/// What a run of type definitions needs imported.
+#[derive(Default)]
+pub struct TypesNeeds {
+    uses: Uses,
+    has_enum: bool,
+    has_union: bool,
+    has_tagged_union: bool,
+    has_serde: bool,
+}
+
+impl TypesNeeds {
+    /// Adds what another run needs.
+    pub fn merge(&mut self, other: TypesNeeds) {
+        self.uses.merge(other.uses);
+        self.has_enum |= other.has_enum;
+        self.has_union |= other.has_union;
+        self.has_tagged_union |= other.has_tagged_union;
+        self.has_serde |= other.has_serde;
+    }
+}
+
+/// The items of the `types` module for `defs`, a run of `api.types`. The
+/// module is made of runs so that they can be formatted in parallel; its
+/// imports come last, from what all runs need ([`types_header`]).
+pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>) -> (TokenStream, TypesNeeds) {
+    let mut needs = TypesNeeds::default();
     let mut items = TokenStream::new();
-    let mut has_enum = false;
-    let mut has_union = false;
-    let mut has_tagged_union = false;
-    for def in &api.types {
+    for def in defs {
+        needs.has_serde |= !matches!(def.kind, TypeKind::Alias(_));
         items.extend(match &def.kind {
-            TypeKind::Struct { fields } => struct_def(def, fields, defaults.contains(&def.rust_name), &mut uses),
+            TypeKind::Struct { fields } => struct_def(def, fields, defaults.contains(&def.rust_name), &mut needs.uses),
             TypeKind::Enum { variants } => {
-                has_enum = true;
+                needs.has_enum = true;
                 enum_def(def, variants)
             }
             TypeKind::Alias(target) => {
                 let name = ident(&def.rust_name);
                 let docs = doc_attrs(&type_doc(def));
-                let target = uses.ty(target);
+                let target = needs.uses.ty(target);
                 quote! { #docs pub type #name = #target; }
             }
             TypeKind::Union { variants, discriminator } => {
-                has_union = true;
-                has_tagged_union |= discriminator.is_some();
-                union_def(def, variants, discriminator.as_deref(), &mut uses)
+                needs.has_union = true;
+                needs.has_tagged_union |= discriminator.is_some();
+                union_def(def, variants, discriminator.as_deref(), &mut needs.uses)
             }
         });
     }
-    if has_union {
+    (items, needs)
+}
+
+/// The module doc and imports of the `types` module.
+pub fn types_header(mut needs: TypesNeeds) -> TokenStream {
+    if needs.has_union {
         // Unions keep unknown values as JSON.
-        uses.value = true;
+        needs.uses.value = true;
     }
-    let std_imports = uses.std_imports();
-    let needs_serde = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
-    let serde_import = if needs_serde { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
-    let enum_imports = match (has_enum, has_tagged_union) {
+    let std_imports = needs.uses.std_imports();
+    let serde_import = if needs.has_serde { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
+    let enum_imports = match (needs.has_enum, needs.has_tagged_union) {
         (true, _) => quote! {
             use std::fmt;
             use serde::{Deserializer, Serializer};
@@ -52,13 +77,13 @@ pub fn types_file(api: &Api) -> TokenStream {
         (false, true) => quote!(use serde::Deserializer;),
         (false, false) => quote!(),
     };
-    let enum_imports = if has_enum || has_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
+    let enum_imports =
+        if needs.has_enum || needs.has_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
     quote! {
         //! Models: the request and response bodies and the enums they use.
         #std_imports
         #enum_imports
         #serde_import
-        #items
     }
 }
 
