@@ -82,6 +82,9 @@ fn main() -> ExitCode {
                             ms(phases.format),
                             ms(started.elapsed())
                         );
+                        if let Some(mb) = peak_memory_mb() {
+                            eprintln!("timings: peak memory {mb} MB");
+                        }
                     }
                     match written {
                         Ok(_) => {
@@ -129,4 +132,12 @@ fn print_warnings(warnings: &Diagnostics) {
     if !warnings.items.is_empty() {
         eprintln!("{warnings}");
     }
+}
+
+/// The process's peak resident memory, where the OS tells (Linux).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }

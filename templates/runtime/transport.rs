@@ -183,9 +183,12 @@ async fn send_in_span<E>(
             tokio::time::sleep(wait).await;
             continue;
         }
-        let headers = response.headers().clone();
+        let mut response = response;
+        // Taken, not cloned: the body is read next and the reply dropped.
+        let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
-        let body = response.bytes().await.map_err(Error::from_reqwest)?.to_vec();
+        // Without a copy where reqwest's buffer is uniquely owned.
+        let body = Vec::from(response.bytes().await.map_err(Error::from_reqwest)?);
         return Ok(RawResponse { status, headers, body, request_id });
     }
 }

@@ -35,11 +35,16 @@ enum Task {
     /// validator from PyPI, Prism from npm) install themselves on first use
     /// into ~/.cache/apigen-tools (or $APIGEN_TOOLS_DIR).
     Test,
-    /// Times generation (whole process, median after a warm-up) of our specs
-    /// and real-world ones, side by side with progenitor and openapi-generator
-    /// (installed into ~/.cache/apigen-bench), and writes target/bench/bench.md.
-    /// Takes minutes; not part of the tests.
+    /// Benchmarks, side by side with the peers (installed into
+    /// ~/.cache/apigen-bench): generation time against progenitor and
+    /// openapi-generator, build time of the generated crates against
+    /// progenitor's, client CPU per request against hand-written reqwest and
+    /// the official Python SDK, and the in-process parts (divan). Writes
+    /// target/bench/bench.md. Takes about 15 minutes; not part of the tests.
     Bench {
+        /// Only these parts (repeatable); all of them by default.
+        #[arg(long, value_enum)]
+        only: Vec<bench::Section>,
         /// Only the specs whose name contains this text (for example `datumbox`).
         #[arg(long)]
         spec: Option<String>,
@@ -75,7 +80,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::Test => test(),
-        Task::Bench { spec } => bench::run(&workspace_root(), spec.as_deref()),
+        Task::Bench { only, spec } => bench::run(&workspace_root(), &only, spec.as_deref()),
         Task::Corpus { count, seed, skip_github } => {
             corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github })
         }

