@@ -1,15 +1,13 @@
 //! Credentials: a static bearer token, a token provider the application
-//! supplies, or OAuth 2 client credentials fetched, cached and refreshed here.
+//! supplies, or OAuth 2 client credentials (`oauth.rs`, in crates whose spec
+//! declares them).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
-use super::error::{excerpt, Secret};
+use super::error::Secret;
 
 /// The future a [`TokenProvider`] returns.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AuthError>> + Send + 'a>>;
@@ -95,95 +93,6 @@ impl Auth {
     pub(crate) fn invalidate(&self) {
         if let Auth::Provider(provider) = self {
             provider.invalidate();
-        }
-    }
-}
-
-/// OAuth 2 client credentials: fetches a token from the token URL, caches it,
-/// and fetches a new one shortly before it expires. Concurrent requests that
-/// find no valid token wait for one fetch instead of each making their own.
-pub(crate) struct ClientCredentials {
-    token_url: String,
-    client_id: String,
-    client_secret: Secret,
-    http: reqwest::Client,
-    cached: tokio::sync::Mutex<Option<CachedToken>>,
-}
-
-struct CachedToken {
-    token: Secret,
-    refresh_at: Instant,
-}
-
-#[derive(Deserialize)]
-struct TokenReply {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
-/// A token without `expires_in` is used for this long.
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
-/// Refresh this long before expiry at most (and a tenth of the lifetime at least).
-const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-impl ClientCredentials {
-    pub(crate) fn new(token_url: String, client_id: String, client_secret: String, http: reqwest::Client) -> Self {
-        ClientCredentials {
-            token_url,
-            client_id,
-            client_secret: Secret(client_secret),
-            http,
-            cached: tokio::sync::Mutex::new(None),
-        }
-    }
-
-    async fn fetch(&self) -> Result<CachedToken, AuthError> {
-        let started = Instant::now();
-        let reply = self
-            .http
-            .post(&self.token_url)
-            .basic_auth(&self.client_id, Some(&self.client_secret.0))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .map_err(|e| AuthError::with_source(format!("cannot reach the token URL {}", self.token_url), e))?;
-        let status = reply.status();
-        let body = reply
-            .bytes()
-            .await
-            .map_err(|e| AuthError::with_source("cannot read the token reply", e))?;
-        if !status.is_success() {
-            return Err(AuthError::new(format!("the token URL answered {status}: {}", excerpt(&body))));
-        }
-        let reply: TokenReply = serde_json::from_slice(&body)
-            .map_err(|e| AuthError::with_source("the token reply has no `access_token`", e))?;
-        let lifetime = reply.expires_in.map(Duration::from_secs).unwrap_or(DEFAULT_LIFETIME);
-        let margin = REFRESH_MARGIN.min(lifetime / 10);
-        tracing::debug!(target: "apigen::auth", lifetime_s = lifetime.as_secs(), "fetched an access token");
-        Ok(CachedToken { token: Secret(reply.access_token), refresh_at: started + lifetime - margin })
-    }
-}
-
-impl TokenProvider for ClientCredentials {
-    fn token(&self) -> TokenFuture<'_> {
-        Box::pin(async move {
-            // Holding the lock while fetching makes concurrent callers share one fetch.
-            let mut cached = self.cached.lock().await;
-            if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
-                return Ok(token.token.0.clone());
-            }
-            let fresh = self.fetch().await?;
-            let token = fresh.token.0.clone();
-            *cached = Some(fresh);
-            Ok(token)
-        })
-    }
-
-    fn invalidate(&self) {
-        if let Ok(mut cached) = self.cached.try_lock() {
-            *cached = None;
         }
     }
 }

@@ -29,7 +29,9 @@ impl ToParam for chrono::DateTime<chrono::Utc> {
 
 impl ToParam for chrono::NaiveDate {
     fn to_param(&self) -> String {
-        self.format("%Y-%m-%d").to_string()
+        // `YYYY-MM-DD`; Display is compiled in chrono, where `format` would
+        // instantiate chrono's whole formatter in every generated crate.
+        self.to_string()
     }
 }
 

@@ -86,13 +86,6 @@ impl<E> Error<E> {
         matches!(self, Error::Timeout(_))
     }
 
-    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
-            Error::Timeout(e)
-        } else {
-            Error::Transport(e)
-        }
-    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
@@ -120,6 +113,38 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Decode { source, .. } => Some(source),
             Error::Auth(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// A failure before any reply: the part of [`Error`] that does not depend on
+/// the operation. Sending returns it so that the sending code, the largest
+/// part of the runtime, is compiled once rather than once per operation.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    InvalidRequest(String),
+    Auth(AuthError),
+    Transport(reqwest::Error),
+    Timeout(reqwest::Error),
+}
+
+impl SendError {
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            SendError::Timeout(e)
+        } else {
+            SendError::Transport(e)
+        }
+    }
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::InvalidRequest(what) => Error::InvalidRequest(what),
+            SendError::Auth(e) => Error::Auth(e),
+            SendError::Transport(e) => Error::Transport(e),
+            SendError::Timeout(e) => Error::Timeout(e),
         }
     }
 }

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use super::auth::Auth;
-use super::error::Error;
+use super::error::SendError;
 use super::params::Query;
 use super::response::RawResponse;
 use super::retry::{is_retryable_status, RetryPolicy};
@@ -70,17 +70,17 @@ impl Request {
     }
 
     /// Serializes `body` as JSON with the given content type.
-    pub(crate) fn json_body<T: serde::Serialize, E>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error<E>> {
+    pub(crate) fn json_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T) -> Result<(), SendError> {
         let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("the body cannot be serialized: {e}")))?;
+            .map_err(|e| SendError::InvalidRequest(format!("the body cannot be serialized: {e}")))?;
         self.body = Some((content_type, bytes));
         Ok(())
     }
 
     /// Serializes `body` as `application/x-www-form-urlencoded`.
-    pub(crate) fn form_body<T: serde::Serialize, E>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error<E>> {
+    pub(crate) fn form_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T) -> Result<(), SendError> {
         let text = serde_urlencoded::to_string(body)
-            .map_err(|e| Error::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
+            .map_err(|e| SendError::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
         self.body = Some((content_type, text.into_bytes()));
         Ok(())
     }
@@ -92,7 +92,9 @@ impl Request {
 }
 
 /// Sends `request`, retrying as the policy allows, and reads the whole reply.
-pub(crate) async fn send<E>(config: &Config, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {
+/// Not generic, so it is compiled once for all operations; `?` turns its
+/// error into each operation's [`Error`](super::Error).
+pub(crate) async fn send(config: &Config, request: Request, options: &RequestOptions) -> Result<RawResponse, SendError> {
     let span = tracing::info_span!(
         "request",
         operation = request.operation_id,
@@ -105,16 +107,16 @@ pub(crate) async fn send<E>(config: &Config, request: Request, options: &Request
     send_in_span(config, request, options, &span).instrument(span.clone()).await
 }
 
-async fn send_in_span<E>(
+async fn send_in_span(
     config: &Config,
     request: Request,
     options: &RequestOptions,
     span: &tracing::Span,
-) -> Result<RawResponse, Error<E>> {
+) -> Result<RawResponse, SendError> {
     let base = config.base_url.trim_end_matches('/');
     let url_text = format!("{base}{}", request.path);
     let mut url = reqwest::Url::parse(&url_text)
-        .map_err(|e| Error::InvalidRequest(format!("`{url_text}` is not a valid URL: {e}")))?;
+        .map_err(|e| SendError::InvalidRequest(format!("`{url_text}` is not a valid URL: {e}")))?;
     if !request.query.pairs.is_empty() {
         url.query_pairs_mut().extend_pairs(request.query.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
     }
@@ -133,9 +135,9 @@ async fn send_in_span<E>(
         if let Some(accept) = request.accept {
             builder = builder.header(ACCEPT, accept);
         }
-        if let Some(token) = config.auth.token().await.map_err(Error::Auth)? {
+        if let Some(token) = config.auth.token().await.map_err(SendError::Auth)? {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.0))
-                .map_err(|_| Error::InvalidRequest("the access token is not a valid header value".into()))?;
+                .map_err(|_| SendError::InvalidRequest("the access token is not a valid header value".into()))?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -167,7 +169,7 @@ async fn send_in_span<E>(
                     tokio::time::sleep(policy.backoff(attempt)).await;
                     continue;
                 }
-                return Err(Error::from_reqwest(e));
+                return Err(SendError::from_reqwest(e));
             }
         };
         let status = response.status();
@@ -191,7 +193,7 @@ async fn send_in_span<E>(
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
         // Without a copy where reqwest's buffer is uniquely owned.
-        let body = Vec::from(response.bytes().await.map_err(Error::from_reqwest)?);
+        let body = Vec::from(response.bytes().await.map_err(SendError::from_reqwest)?);
         return Ok(RawResponse { status, headers, body, request_id });
     }
 }

@@ -1,0 +1,115 @@
+//! OAuth 2 client credentials: the token is fetched from the token URL,
+//! cached, and fetched again shortly before it expires. Only crates whose
+//! spec declares the flow carry this file: its token future is compiled
+//! into the crate whether used or not, and it is most of the crate's code
+//! generation time.
+
+use std::time::{Duration, Instant};
+
+use super::auth::{AuthError, TokenFuture, TokenProvider};
+use super::error::{excerpt, Secret};
+
+/// OAuth 2 client credentials: fetches a token from the token URL, caches it,
+/// and fetches a new one shortly before it expires. Concurrent requests that
+/// find no valid token wait for one fetch instead of each making their own.
+pub(crate) struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    http: reqwest::Client,
+    cached: std::sync::Mutex<Option<CachedToken>>,
+    /// One fetch at a time: callers that find no valid token queue here and
+    /// find the token the first one fetched.
+    fetching: tokio::sync::Semaphore,
+}
+
+struct CachedToken {
+    token: Secret,
+    refresh_at: Instant,
+}
+
+/// A token without `expires_in` is used for this long.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+/// Refresh this long before expiry at most (and a tenth of the lifetime at least).
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+impl ClientCredentials {
+    pub(crate) fn new(token_url: String, client_id: String, client_secret: String, http: reqwest::Client) -> Self {
+        ClientCredentials {
+            token_url,
+            client_id,
+            client_secret: Secret(client_secret),
+            http,
+            cached: std::sync::Mutex::new(None),
+            fetching: tokio::sync::Semaphore::new(1),
+        }
+    }
+
+    async fn fetch(&self) -> Result<CachedToken, AuthError> {
+        let started = Instant::now();
+        let reply = self
+            .http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(&self.client_secret.0))
+            .header(reqwest::header::ACCEPT, "application/json")
+            // Written out rather than through `.form(..)`, and the reply read
+            // as a `Value` with serde_json's own `FromStr`: both keep serde's
+            // generic machinery from being compiled into this crate for one
+            // small request (see `cargo xtask bench --only build`).
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .map_err(|e| AuthError::with_source(format!("cannot reach the token URL {}", self.token_url), e))?;
+        let status = reply.status();
+        let body = reply
+            .bytes()
+            .await
+            .map_err(|e| AuthError::with_source("cannot read the token reply", e))?;
+        if !status.is_success() {
+            return Err(AuthError::new(format!("the token URL answered {status}: {}", excerpt(&body))));
+        }
+        let reply: serde_json::Value = String::from_utf8_lossy(&body)
+            .parse()
+            .map_err(|e| AuthError::with_source("the token reply is not JSON", e))?;
+        let access_token = reply
+            .get("access_token")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| AuthError::new("the token reply has no `access_token`"))?;
+        let lifetime = reply.get("expires_in").and_then(serde_json::Value::as_u64).map_or(DEFAULT_LIFETIME, Duration::from_secs);
+        let margin = REFRESH_MARGIN.min(lifetime / 10);
+        tracing::debug!(target: "apigen::auth", lifetime_s = lifetime.as_secs(), "fetched an access token");
+        Ok(CachedToken { token: Secret(access_token.to_string()), refresh_at: started + lifetime - margin })
+    }
+}
+
+impl ClientCredentials {
+    /// The cached token, while it is not due for refresh.
+    fn valid(&self) -> Option<String> {
+        let cached = self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.as_ref().filter(|t| Instant::now() < t.refresh_at).map(|t| t.token.0.clone())
+    }
+}
+
+impl TokenProvider for ClientCredentials {
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(async move {
+            if let Some(token) = self.valid() {
+                return Ok(token);
+            }
+            let _permit = self.fetching.acquire().await.map_err(|_| AuthError::new("the token cache was closed"))?;
+            // Another caller may have fetched while this one waited.
+            if let Some(token) = self.valid() {
+                return Ok(token);
+            }
+            let fresh = self.fetch().await?;
+            let token = fresh.token.0.clone();
+            *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh);
+            Ok(token)
+        })
+    }
+
+    fn invalidate(&self) {
+        *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+    }
+}
