@@ -203,45 +203,39 @@ fn scratch_dir() -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Where the time goes for GitHub's spec (in-process, release build of the
-/// library through this xtask), and the CLI's peak memory.
+/// Where the time goes for GitHub's spec and the peak memory, as the CLI
+/// reports them with `--timings` (median of 3 runs by total).
 fn phases(spec: &Path, out: &Path, root: &Path) -> Result<String> {
-    let options = apigen::Options { crate_name: "bench".into(), spec_label: "github".into() };
     let mut runs = Vec::new();
     for _ in 0..3 {
-        let (generated, times) = apigen::generate_file_timed(spec, &options);
-        let files = generated.map_err(|d| anyhow::anyhow!("{d}"))?.files;
-        let started = Instant::now();
-        apigen::output::ensure_crate(&out.join("phases"), &files, apigen::output::Mode::Write)?;
         let _ = std::fs::remove_dir_all(out.join("phases"));
-        runs.push((times, started.elapsed()));
+        let output = Command::new(root.join("target/release/apigen"))
+            .arg("generate")
+            .arg(spec)
+            .arg("--out")
+            .arg(out.join("phases"))
+            .arg("--timings")
+            .stdout(Stdio::null())
+            .output()?;
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        // "timings: load 101.1 ms, lower 123.0 ms, emit 512.0 ms (formatting: 693.0 ms of CPU ...), write 23.7 ms"
+        let figure = |label: &str| -> Option<f64> {
+            let rest = stderr.split(label).nth(1)?;
+            rest.split_whitespace().next()?.parse().ok()
+        };
+        let phases = ["load ", "lower ", "emit ", "formatting: ", "write ", "peak memory "].map(figure);
+        let [Some(load), Some(lower), Some(emit), Some(format), Some(write), memory] = phases else {
+            bail!("`apigen generate --timings` printed no timings:\n{stderr}");
+        };
+        runs.push((load + lower + emit + write, [load, lower, emit, format, write], memory));
     }
-    runs.sort_by_key(|(t, w)| t.load + t.lower + t.emit + *w);
-    let (t, write) = runs[1];
-    // The CLI reports its own peak memory (Linux) with --timings.
-    let memory = Command::new(root.join("target/release/apigen"))
-        .arg("generate")
-        .arg(spec)
-        .arg("--out")
-        .arg(out.join("memory"))
-        .arg("--timings")
-        .stdout(Stdio::null())
-        .output()
-        .ok()
-        .and_then(|o| {
-            let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-            stderr.split("peak memory ").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_string)
-        });
-    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let _ = std::fs::remove_dir_all(out.join("phases"));
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (_, [load, lower, emit, format, write], memory) = runs[1];
     Ok(format!(
-        "\nGitHub's spec, in-process (median of 3): load {:.0} ms, lower {:.0} ms, emit {:.0} ms (wall, on all cores; \
-         of which formatting with syn and prettyplease {:.0} ms of CPU over all threads), write {:.0} ms. \
-         Peak memory of `apigen generate`: {}.\n",
-        ms(t.load),
-        ms(t.lower),
-        ms(t.emit),
-        ms(t.format),
-        ms(write),
-        memory.map(|mb| format!("{mb} MB")).unwrap_or_else(|| "not measured (needs Linux's /proc)".into()),
+        "\nGitHub's spec, `apigen generate --timings` (median of 3): load {load:.0} ms, lower {lower:.0} ms, emit \
+         {emit:.0} ms (wall, on all cores; of which formatting with syn and prettyplease {format:.0} ms of CPU over all \
+         threads), write {write:.0} ms. Peak memory: {}.\n",
+        memory.map(|mb| format!("{mb:.0} MB")).unwrap_or_else(|| "not measured (needs Linux's /proc)".into()),
     ))
 }
