@@ -1,12 +1,9 @@
 //! OAuth 2 client credentials: the token is fetched from the token URL,
-//! cached, and fetched again shortly before it expires. Only crates whose
-//! spec declares the flow carry this file: its token future is compiled
-//! into the crate whether used or not, and it is most of the crate's code
-//! generation time.
+//! cached, and fetched again shortly before it expires.
 
 use std::time::{Duration, Instant};
 
-use super::auth::{AuthError, TokenFuture, TokenProvider};
+use super::auth::AuthError;
 use super::error::{excerpt, Secret};
 
 /// OAuth 2 client credentials: fetches a token from the token URL, caches it,
@@ -91,25 +88,30 @@ impl ClientCredentials {
     }
 }
 
-impl TokenProvider for ClientCredentials {
-    fn token(&self) -> TokenFuture<'_> {
-        Box::pin(async move {
-            if let Some(token) = self.valid() {
-                return Ok(token);
-            }
-            let _permit = self.fetching.acquire().await.map_err(|_| AuthError::new("the token cache was closed"))?;
-            // Another caller may have fetched while this one waited.
-            if let Some(token) = self.valid() {
-                return Ok(token);
-            }
-            let fresh = self.fetch().await?;
-            let token = fresh.token.0.clone();
-            *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh);
-            Ok(token)
-        })
+impl ClientCredentials {
+    /// A valid access token: the cached one, or a fresh one.
+    ///
+    /// A plain `async fn`, not a boxed `TokenProvider` future: a boxed future
+    /// is compiled into the crate whether used or not (it was half of the
+    /// Genesys crate's build time), where an `async fn` is compiled with the
+    /// rest of the request path, where the application awaits an operation.
+    pub(crate) async fn token(&self) -> Result<String, AuthError> {
+        if let Some(token) = self.valid() {
+            return Ok(token);
+        }
+        let _permit = self.fetching.acquire().await.map_err(|_| AuthError::new("the token cache was closed"))?;
+        // Another caller may have fetched while this one waited.
+        if let Some(token) = self.valid() {
+            return Ok(token);
+        }
+        let fresh = self.fetch().await?;
+        let token = fresh.token.0.clone();
+        *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh);
+        Ok(token)
     }
 
-    fn invalidate(&self) {
+    /// Forget the cached token: the server rejected it.
+    pub(crate) fn invalidate(&self) {
         *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 }

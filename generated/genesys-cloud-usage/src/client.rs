@@ -568,7 +568,7 @@ impl ClientBuilder {
                     .token_url
                     .clone()
                     .unwrap_or_else(|| self.default_token_url());
-                Auth::Provider(
+                Auth::ClientCredentials(
                     Arc::new(
                         ClientCredentials::new(
                             token_url,

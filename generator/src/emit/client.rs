@@ -432,7 +432,7 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
             let auth = match self.client_credentials.clone() {
                 Some((client_id, secret)) => {
                     let token_url = self.token_url.clone().unwrap_or_else(|| self.default_token_url());
-                    Auth::Provider(Arc::new(ClientCredentials::new(token_url, client_id, secret.0, http.clone())))
+                    Auth::ClientCredentials(Arc::new(ClientCredentials::new(token_url, client_id, secret.0, http.clone())))
                 }
                 None => self.auth,
             };

@@ -24,6 +24,8 @@ use crate::{GeneratedFile, Options};
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
     ("error.rs", include_str!("../../../templates/runtime/error.rs")),
+    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
+    ("oauth.rs", include_str!("../../../templates/runtime/oauth.rs")),
     ("paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
     ("params.rs", include_str!("../../../templates/runtime/params.rs")),
     ("poll.rs", include_str!("../../../templates/runtime/poll.rs")),
@@ -31,9 +33,6 @@ const RUNTIME: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../../templates/runtime/retry.rs")),
     ("transport.rs", include_str!("../../../templates/runtime/transport.rs")),
 ];
-
-/// OAuth 2 client credentials, only in crates whose spec declares them.
-const RUNTIME_OAUTH: (&str, &str) = ("oauth.rs", include_str!("../../../templates/runtime/oauth.rs"));
 
 /// Type definitions per unit of parallel work: small enough to spread a
 /// large API's thousands of types over the cores, large enough that the
@@ -112,10 +111,9 @@ fn emit_in_units(api: &Api, options: &Options, types_per_unit: usize) -> Result<
                         manifest::readme(api, options, &examples),
                     ])
                 }
-                Unit::OperationsMod => Done::Files(vec![
-                    rust("src/operations/mod.rs", format("src/operations/mod.rs", operations_mod(api))?),
-                    rust("src/runtime/mod.rs", format("src/runtime/mod.rs", runtime_mod(has_client_credentials(api)))?),
-                ]),
+                Unit::OperationsMod => {
+                    Done::Files(vec![rust("src/operations/mod.rs", format("src/operations/mod.rs", operations_mod(api))?)])
+                }
                 Unit::Operation(op) => {
                     let path = format!("src/operations/{}.rs", module_name(&op.rust_name));
                     let code = format(&path, operation::operation_file(api, op, &operation_names))?;
@@ -170,8 +168,7 @@ fn emit_in_units(api: &Api, options: &Options, types_per_unit: usize) -> Result<
         path: "src/types.rs".into(),
         contents: format!("{header}{}", space_items(&format!("{types_head}{types_code}"))),
     });
-    let oauth = has_client_credentials(api);
-    for (name, source) in RUNTIME.iter().chain(oauth.then_some(&RUNTIME_OAUTH)) {
+    for (name, source) in RUNTIME {
         files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: format!("{header}{source}") });
     }
     files.push(manifest::cargo_toml(api, options));
@@ -259,46 +256,6 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         #[cfg(doctest)]
         #[doc = include_str!("../README.md")]
         struct ReadmeDoctests;
-    }
-}
-
-fn has_client_credentials(api: &Api) -> bool {
-    api.security.iter().any(|s| matches!(s.kind, crate::ir::SecurityKind::OAuth2ClientCredentials { .. }))
-}
-
-/// The runtime's module file: the files in `templates/runtime/`, with
-/// `oauth.rs` only where the spec uses it.
-fn runtime_mod(oauth: bool) -> TokenStream {
-    let oauth_mod = oauth.then(|| quote!(mod oauth;));
-    let oauth_use = oauth.then(|| quote!(pub(crate) use oauth::ClientCredentials;));
-    quote! {
-        //! Plumbing shared by every operation: sending with retries and timeouts,
-        //! authentication, decoding replies, pagination and polling. The same files
-        //! go into every crate apigen generates.
-
-        mod auth;
-        mod error;
-        #oauth_mod
-        mod paginate;
-        mod params;
-        mod poll;
-        mod response;
-        mod retry;
-        mod transport;
-
-        pub use auth::{AuthError, TokenFuture, TokenProvider};
-        pub(crate) use auth::Auth;
-        #oauth_use
-        pub use error::Error;
-        pub(crate) use error::{Secret, SendError};
-        pub(crate) use paginate::{items, pages, query_value, Paginated};
-        pub(crate) use params::{encode_segment, join_simple, Query, ToParam};
-        pub use poll::{PollError, PollOptions};
-        pub(crate) use poll::{poll, poll_state, PollState};
-        pub use response::{ApiError, ApiResponse};
-        pub(crate) use response::RawResponse;
-        pub use retry::RetryPolicy;
-        pub(crate) use transport::{send, Config, Request, RequestOptions};
     }
 }
 

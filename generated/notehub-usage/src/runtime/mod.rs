@@ -7,16 +7,19 @@
 
 mod auth;
 mod error;
+mod oauth;
 mod paginate;
 mod params;
 mod poll;
 mod response;
 mod retry;
 mod transport;
+
 pub use auth::{AuthError, TokenFuture, TokenProvider};
 pub(crate) use auth::Auth;
 pub use error::Error;
 pub(crate) use error::{Secret, SendError};
+pub(crate) use oauth::ClientCredentials;
 pub(crate) use paginate::{items, pages, query_value, Paginated};
 pub(crate) use params::{encode_segment, join_simple, Query, ToParam};
 pub use poll::{PollError, PollOptions};

@@ -2,8 +2,7 @@
 // Regenerate with `cargo xtask regen`.
 
 //! Credentials: a static bearer token, a token provider the application
-//! supplies, or OAuth 2 client credentials (`oauth.rs`, in crates whose spec
-//! declares them).
+//! supplies, or OAuth 2 client credentials (`oauth.rs`).
 
 use std::fmt;
 use std::future::Future;
@@ -11,6 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::error::Secret;
+use super::oauth::ClientCredentials;
 
 /// The future a [`TokenProvider`] returns.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, AuthError>> + Send + 'a>>;
@@ -66,6 +66,7 @@ pub(crate) enum Auth {
     None,
     Static(Secret),
     Provider(Arc<dyn TokenProvider>),
+    ClientCredentials(Arc<ClientCredentials>),
 }
 
 impl fmt::Debug for Auth {
@@ -74,6 +75,7 @@ impl fmt::Debug for Auth {
             Auth::None => f.write_str("None"),
             Auth::Static(_) => f.write_str("BearerToken(<redacted>)"),
             Auth::Provider(_) => f.write_str("TokenProvider(..)"),
+            Auth::ClientCredentials(_) => f.write_str("ClientCredentials(..)"),
         }
     }
 }
@@ -85,17 +87,20 @@ impl Auth {
             Auth::None => Ok(None),
             Auth::Static(token) => Ok(Some(token.clone())),
             Auth::Provider(provider) => provider.token().await.map(|t| Some(Secret(t))),
+            Auth::ClientCredentials(credentials) => credentials.token().await.map(|t| Some(Secret(t))),
         }
     }
 
     /// Whether a new token may fix a `401`.
     pub(crate) fn can_refresh(&self) -> bool {
-        matches!(self, Auth::Provider(_))
+        matches!(self, Auth::Provider(_) | Auth::ClientCredentials(_))
     }
 
     pub(crate) fn invalidate(&self) {
-        if let Auth::Provider(provider) = self {
-            provider.invalidate();
+        match self {
+            Auth::Provider(provider) => provider.invalidate(),
+            Auth::ClientCredentials(credentials) => credentials.invalidate(),
+            Auth::None | Auth::Static(_) => {}
         }
     }
 }
