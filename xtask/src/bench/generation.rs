@@ -82,10 +82,14 @@ fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize, hyperfine: &Path) -> 
         Ok(o) => {
             let stderr = String::from_utf8_lossy(&o.stderr);
             let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            // A panic's message is on the line after "panicked at"; otherwise the first line says it.
-            let reason = match lines.iter().position(|l| l.contains("panicked at")) {
-                Some(i) => format!("panics: {}", lines.get(i + 1).copied().unwrap_or("")),
-                None => format!("fails: {}", lines.first().copied().unwrap_or("no message")),
+            // A panic's message is on the line after "panicked at"; progenitor
+            // says why it fails on a "gen fail:" line; otherwise the first line says it.
+            let reason = if let Some(i) = lines.iter().position(|l| l.contains("panicked at")) {
+                format!("panics: {}", lines.get(i + 1).copied().unwrap_or(""))
+            } else if let Some(line) = lines.iter().find(|l| l.starts_with("gen fail:")) {
+                format!("fails: {}", line.trim_start_matches("gen fail:").trim())
+            } else {
+                format!("fails: {}", lines.first().copied().unwrap_or("no message"))
             };
             return Err(reason.chars().take(100).collect());
         }
