@@ -467,7 +467,7 @@ impl ClientBuilder {
     ///
     /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Auth::Static(Secret(token.into()));
+        self.auth = Auth::bearer(&token.into());
         self
     }
 

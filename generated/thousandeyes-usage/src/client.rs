@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::operations::{GetEnterpriseAgentsUnitsUsage, GetTestsUnitsUsage, GetUsage};
-use crate::runtime::{Auth, Config, RetryPolicy, Secret, TokenProvider};
+use crate::runtime::{Auth, Config, RetryPolicy, TokenProvider};
 
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.thousandeyes.com/v7`.
 pub const DEFAULT_BASE_URL: &str = "https://api.thousandeyes.com/v7";
@@ -192,7 +192,7 @@ impl ClientBuilder {
     ///
     /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Auth::Static(Secret(token.into()));
+        self.auth = Auth::bearer(&token.into());
         self
     }
 

@@ -64,7 +64,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let runtime_imports = if has_credentials {
         quote!(use crate::runtime::{Auth, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider};)
     } else {
-        quote!(use crate::runtime::{Auth, Config, RetryPolicy, Secret, TokenProvider};)
+        quote!(use crate::runtime::{Auth, Config, RetryPolicy, TokenProvider};)
     };
 
     let client_doc = doc_attrs(&format!(
@@ -180,7 +180,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
 
             #token_doc
             pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-                self.auth = Auth::Static(Secret(token.into()));
+                self.auth = Auth::bearer(&token.into());
                 self
             }
 

@@ -76,11 +76,12 @@ fn openapi_generator() -> Result<Tool> {
 fn time(tool: &Tool, spec: &Path, out: &Path, runs: usize, hyperfine: &Path) -> Result<f64, String> {
     // One run first: it warms caches and tells whether the tool works at all.
     let _ = std::fs::remove_dir_all(out);
-    let output = (tool.command)(spec, out).stdout(Stdio::null()).stderr(Stdio::piped()).output();
+    let output = (tool.command)(spec, out).stdout(Stdio::piped()).stderr(Stdio::piped()).output();
     match output {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
-            let stderr = String::from_utf8_lossy(&o.stderr);
+            // Some tools say why on stdout (progenitor's "gen fail:"), most on stderr.
+            let stderr = format!("{}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
             let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             // A panic's message is on the line after "panicked at"; progenitor
             // says why it fails on a "gen fail:" line; otherwise the first line says it.

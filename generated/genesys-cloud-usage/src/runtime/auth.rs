@@ -9,7 +9,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::error::Secret;
+use reqwest::header::HeaderValue;
+
+use super::error::SendError;
 use super::oauth::ClientCredentials;
 
 /// The future a [`TokenProvider`] returns.
@@ -64,7 +66,9 @@ impl std::error::Error for AuthError {
 pub(crate) enum Auth {
     #[default]
     None,
-    Static(Secret),
+    /// The `Authorization` header itself, made once; `None` when the token
+    /// cannot be a header value (reported on each request).
+    Static(Option<HeaderValue>),
     Provider(Arc<dyn TokenProvider>),
     ClientCredentials(Arc<ClientCredentials>),
 }
@@ -81,14 +85,21 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// The token to send, if any.
-    pub(crate) async fn token(&self) -> Result<Option<Secret>, AuthError> {
-        match self {
-            Auth::None => Ok(None),
-            Auth::Static(token) => Ok(Some(token.clone())),
-            Auth::Provider(provider) => provider.token().await.map(|t| Some(Secret(t))),
-            Auth::ClientCredentials(credentials) => credentials.token().await.map(|t| Some(Secret(t))),
-        }
+    /// A static bearer token.
+    pub(crate) fn bearer(token: &str) -> Self {
+        Auth::Static(bearer_header(token))
+    }
+
+    /// The `Authorization` header to send, if any.
+    pub(crate) async fn header(&self) -> Result<Option<HeaderValue>, SendError> {
+        let token = match self {
+            Auth::None => return Ok(None),
+            Auth::Static(header) => return header.clone().map(Some).ok_or_else(invalid_token),
+            Auth::Provider(provider) => provider.token().await,
+            Auth::ClientCredentials(credentials) => credentials.token().await,
+        };
+        let token = token.map_err(SendError::Auth)?;
+        bearer_header(&token).map(Some).ok_or_else(invalid_token)
     }
 
     /// Whether a new token may fix a `401`.
@@ -103,4 +114,14 @@ impl Auth {
             Auth::None | Auth::Static(_) => {}
         }
     }
+}
+
+fn bearer_header(token: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+fn invalid_token() -> SendError {
+    SendError::InvalidRequest("the access token is not a valid header value".into())
 }

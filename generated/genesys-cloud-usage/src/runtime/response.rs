@@ -94,7 +94,8 @@ impl<E> ApiError<E> {
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    /// reqwest's buffer itself: decoding reads it in place.
+    pub(crate) body: bytes::Bytes,
     pub(crate) request_id: Option<String>,
 }
 
@@ -128,7 +129,8 @@ impl RawResponse {
 
     /// A success with a raw body.
     pub(crate) fn bytes<E>(self) -> Result<ApiResponse<Vec<u8>>, Error<E>> {
-        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: self.body })
+        let body = Vec::from(self.body);
+        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
     }
 
     /// A success whose body is not decoded.
@@ -144,7 +146,7 @@ impl RawResponse {
 
     /// A documented error with a raw body.
     pub(crate) fn api_error_bytes<E>(mut self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
-        let body = std::mem::take(&mut self.body);
+        let body = Vec::from(std::mem::take(&mut self.body));
         self.api_error_empty(wrap(body))
     }
 
@@ -166,7 +168,7 @@ impl RawResponse {
         Error::UnexpectedStatus {
             status: self.status,
             headers: self.headers,
-            body: self.body,
+            body: Vec::from(self.body),
             request_id: self.request_id,
         }
     }

@@ -131,14 +131,12 @@ async fn send_in_span(
         let mut builder = config
             .http
             .request(request.method.clone(), url.clone())
-            .header(USER_AGENT, DEFAULT_USER_AGENT);
+            // Static header values: no copy, no validation per request.
+            .header(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
         if let Some(accept) = request.accept {
-            builder = builder.header(ACCEPT, accept);
+            builder = builder.header(ACCEPT, static_value(accept)?);
         }
-        if let Some(token) = config.auth.token().await.map_err(SendError::Auth)? {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.0))
-                .map_err(|_| SendError::InvalidRequest("the access token is not a valid header value".into()))?;
-            value.set_sensitive(true);
+        if let Some(value) = config.auth.header().await? {
             builder = builder.header(AUTHORIZATION, value);
         }
         for (name, value) in &request.headers {
@@ -149,7 +147,7 @@ async fn send_in_span(
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
         }
         if let Some((content_type, bytes)) = &request.body {
-            builder = builder.header(CONTENT_TYPE, *content_type).body(bytes.clone());
+            builder = builder.header(CONTENT_TYPE, static_value(content_type)?).body(bytes.clone());
         }
         if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
@@ -192,17 +190,28 @@ async fn send_in_span(
         // Taken, not cloned: the body is read next and the reply dropped.
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
-        // Without a copy where reqwest's buffer is uniquely owned.
-        let body = Vec::from(response.bytes().await.map_err(SendError::from_reqwest)?);
+        let body = response.bytes().await.map_err(SendError::from_reqwest)?;
         return Ok(RawResponse { status, headers, body, request_id });
     }
 }
 
+/// A media type from the spec as a header value, without copying it.
+fn static_value(value: &'static str) -> Result<HeaderValue, SendError> {
+    // What `from_static` accepts; it panics on anything else.
+    if value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+        Ok(HeaderValue::from_static(value))
+    } else {
+        Err(SendError::InvalidRequest(format!("`{value}` is not a valid header value")))
+    }
+}
+
 fn request_id(headers: &HeaderMap, api_headers: &[&str]) -> Option<String> {
+    // Compared by name rather than looked up: a lookup by `&str` parses and
+    // hashes each name, which costs more than scanning a reply's few headers.
     api_headers
         .iter()
         .chain(COMMON_REQUEST_ID_HEADERS)
-        .find_map(|name| headers.get(*name))
-        .and_then(|v| v.to_str().ok())
+        .find_map(|wanted| headers.iter().find(|(name, _)| name.as_str().eq_ignore_ascii_case(wanted)))
+        .and_then(|(_, value)| value.to_str().ok())
         .map(str::to_string)
 }
