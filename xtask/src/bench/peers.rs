@@ -6,11 +6,12 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-const PROGENITOR: &str = "cargo-progenitor@0.15.1";
-const HYPERFINE: &str = "hyperfine@1.19.0";
-const OPENAPI_GENERATOR: &str = "openapi-generator-cli==7.26.0";
+/// Crates installed with `cargo install`, and PyPI packages, by exact version.
+const PROGENITOR: (&str, &str) = ("cargo-progenitor", "0.15.1");
+const HYPERFINE: (&str, &str) = ("hyperfine", "1.19.0");
+const OPENAPI_GENERATOR: (&str, &str) = ("openapi-generator-cli", "7.26.0");
 /// The official Genesys Cloud Python SDK, the version our spec was checked against.
-const GENESYS_PYTHON_SDK: &str = "purecloudplatformclientv2==269.0.0";
+const GENESYS_PYTHON_SDK: (&str, &str) = ("purecloudplatformclientv2", "269.0.0");
 
 pub fn cache_dir() -> PathBuf {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
@@ -19,52 +20,63 @@ pub fn cache_dir() -> PathBuf {
 
 /// `cargo-progenitor`, built from crates.io.
 pub fn progenitor() -> Result<PathBuf> {
-    let root = cache_dir().join("progenitor");
-    let bin = root.join("bin/cargo-progenitor");
-    if !bin.exists() {
-        let status = Command::new("cargo")
-            .args(["install", "--locked", "--quiet", PROGENITOR, "--root"])
-            .arg(&root)
-            .status()
-            .context("cargo install cargo-progenitor")?;
-        if !status.success() {
-            bail!("installing cargo-progenitor failed");
-        }
+    Ok(ensure(PROGENITOR, cargo_install)?.join("bin/cargo-progenitor"))
+}
+
+/// hyperfine: the one on `PATH`, or one built from crates.io.
+pub fn hyperfine() -> Result<PathBuf> {
+    if Command::new("hyperfine").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(PathBuf::from("hyperfine"));
     }
-    Ok(bin)
+    Ok(ensure(HYPERFINE, cargo_install)?.join("bin/hyperfine"))
 }
 
 /// openapi-generator's CLI from PyPI (its wheel carries the jar; Java 17 runs it).
 /// Returns the directory to put on `PYTHONPATH`.
 pub fn openapi_generator() -> Result<PathBuf> {
-    let dir = cache_dir().join("openapi-generator");
-    if !dir.join("bin/openapi-generator-cli").exists() {
-        pip_install(&dir, OPENAPI_GENERATOR)?;
-    }
-    Ok(dir)
+    ensure(OPENAPI_GENERATOR, pip_install)
 }
 
 /// The Genesys Cloud Python SDK. Returns the directory to put on `PYTHONPATH`.
 pub fn genesys_python_sdk() -> Result<PathBuf> {
-    let dir = cache_dir().join("python-sdk");
-    if !dir.join("PureCloudPlatformClientV2").exists() {
-        pip_install(&dir, GENESYS_PYTHON_SDK)?;
+    ensure(GENESYS_PYTHON_SDK, pip_install)
+}
+
+/// The directory holding `package` at `version`, installed on first use:
+/// into a scratch directory, renamed into place only when the install
+/// succeeded, so an interrupted install is never mistaken for a finished one.
+fn ensure((package, version): (&str, &str), install: fn(&Path, &str, &str) -> Command) -> Result<PathBuf> {
+    let dir = cache_dir().join(format!("{package}-{version}"));
+    if dir.exists() {
+        return Ok(dir);
+    }
+    let scratch = cache_dir().join(format!("{package}-{version}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    let status = install(&scratch, package, version).status().with_context(|| format!("installing {package}"))?;
+    if !status.success() {
+        bail!("installing {package} {version} failed");
+    }
+    if std::fs::rename(&scratch, &dir).is_err() {
+        // Another run finished first; its copy is as good as ours.
+        let _ = std::fs::remove_dir_all(&scratch);
     }
     Ok(dir)
 }
 
-fn pip_install(dir: &Path, package: &str) -> Result<()> {
-    let status = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
-        .arg(dir)
-        .arg(package)
-        .env("PIP_ROOT_USER_ACTION", "ignore")
-        .status()
-        .with_context(|| format!("pip install {package}"))?;
-    if !status.success() {
-        bail!("installing {package} failed");
-    }
-    Ok(())
+fn cargo_install(root: &Path, package: &str, version: &str) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", "--locked", "--quiet", &format!("{package}@{version}"), "--root"]).arg(root);
+    cmd
+}
+
+fn pip_install(target: &Path, package: &str, version: &str) -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+        .arg(target)
+        .arg(format!("{package}=={version}"))
+        .env("PIP_ROOT_USER_ACTION", "ignore");
+    cmd
 }
 
 /// A copy of `spec` that progenitor 0.15 accepts: it panics on operations
@@ -102,24 +114,4 @@ pub fn progenitor_copy(spec: &Path, out: &Path) -> Result<()> {
     }
     std::fs::write(out, serde_json::to_string_pretty(&doc)?)?;
     Ok(())
-}
-
-/// hyperfine: the one on `PATH`, or one built from crates.io.
-pub fn hyperfine() -> Result<PathBuf> {
-    if Command::new("hyperfine").arg("--version").output().is_ok_and(|o| o.status.success()) {
-        return Ok(PathBuf::from("hyperfine"));
-    }
-    let root = cache_dir().join("hyperfine");
-    let bin = root.join("bin/hyperfine");
-    if !bin.exists() {
-        let status = Command::new("cargo")
-            .args(["install", "--locked", "--quiet", HYPERFINE, "--root"])
-            .arg(&root)
-            .status()
-            .context("cargo install hyperfine")?;
-        if !status.success() {
-            bail!("installing hyperfine failed");
-        }
-    }
-    Ok(bin)
 }
