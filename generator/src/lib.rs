@@ -82,8 +82,7 @@ pub fn generate(source: &str, options: &Options) -> Result<Generated, Diagnostic
 /// Generates a crate from the spec at `path`, reading the files its `$ref`s
 /// name. Nothing is written.
 pub fn generate_file(path: &std::path::Path, options: &Options) -> Result<Generated, Diagnostics> {
-    let checked = check_file(&options.spec_label, path)?;
-    emit_checked(checked, options)
+    generate_file_timed(path, options).0
 }
 
 /// Where generation spends its time, for benchmarks.

