@@ -2,6 +2,13 @@
 //! is copied into the right `components` section of the root document and
 //! the reference rewritten to point there. References inside a copied node
 //! are resolved relative to the file it came from.
+//!
+//! Referenced files are untrusted input like the spec: only regular files
+//! inside the root spec's folder are read (after resolving symlinks and
+//! `..`), each at most [`MAX_FILE_BYTES`] and [`MAX_TOTAL_BYTES`] in all,
+//! each once, and their text is never quoted in a diagnostic. The walk keeps
+//! its own work list, so a chain of references of any length cannot
+//! overflow the stack.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,32 +38,82 @@ impl Kind {
     }
 }
 
+/// The largest spec file read, the root's or a referenced one's.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// The most read from referenced files in all.
+pub const MAX_TOTAL_BYTES: u64 = 256 << 20;
+
 struct Bundler<'d> {
+    /// The root spec, resolved.
     root_file: PathBuf,
-    files: HashMap<PathBuf, Value>,
+    /// Its folder, resolved: no file outside it is read.
+    root_dir: PathBuf,
+    /// Parsed files by resolved path; `None` for one that failed.
+    files: HashMap<PathBuf, Option<Value>>,
+    bytes_read: u64,
     placed: HashMap<(PathBuf, String), String>,
     names: BTreeSet<String>,
+    /// Copied nodes whose own references are still to be rewritten.
+    /// (index in `pending`, its file, where the first reference to it stands).
+    to_walk: Vec<(usize, PathBuf, String)>,
     pending: Vec<(Kind, String, Value)>,
     diags: &'d mut Diagnostics,
 }
 
+/// Reads a spec file: a regular file (not a device, a pipe or a folder) of
+/// at most `limit` bytes, as UTF-8 text.
+pub fn read_spec_file(path: &Path, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("it is not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!("it is larger than the limit of {} MiB", limit >> 20));
+    }
+    let mut text = String::new();
+    // The size can change between the check and the read; never read more.
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_string(&mut text))
+        .map_err(|e| if e.kind() == std::io::ErrorKind::InvalidData { "it is not UTF-8 text".to_string() } else { e.to_string() })?;
+    if text.len() as u64 > limit {
+        return Err(format!("it is larger than the limit of {} MiB", limit >> 20));
+    }
+    Ok(text)
+}
+
 /// Copies every node that `root` refers to in other files into `root`.
 pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
-    let root_file = root_file.to_path_buf();
-    let mut bundler = Bundler {
-        root_file: root_file.clone(),
-        files: HashMap::new(),
-        placed: HashMap::new(),
-        names: existing_names(root),
-        pending: Vec::new(),
-        diags,
-    };
     // Most documents refer to no other file: a scan without allocation
     // spares them the walk.
     if !has_external_ref(root) {
         return;
     }
+    let Ok(root_file) = root_file.canonicalize() else {
+        diags.push(Diagnostic::error("", "cannot resolve the spec's own path").with_hint("check the path of the spec"));
+        return;
+    };
+    let root_dir = root_file.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let mut bundler = Bundler {
+        root_file: root_file.clone(),
+        root_dir,
+        files: HashMap::new(),
+        bytes_read: 0,
+        placed: HashMap::new(),
+        names: existing_names(root),
+        to_walk: Vec::new(),
+        pending: Vec::new(),
+        diags,
+    };
     bundler.walk(root, &root_file, Kind::Schema, "");
+    // Nodes copied from other files, walked in turn rather than inside one
+    // another: a chain of references is a loop here, not a recursion.
+    while let Some((index, file, pointer)) = bundler.to_walk.pop() {
+        let kind = bundler.pending[index].0;
+        let mut node = std::mem::take(&mut bundler.pending[index].2);
+        bundler.walk(&mut node, &file, kind, &pointer);
+        bundler.pending[index].2 = node;
+    }
     if bundler.pending.is_empty() {
         return;
     }
@@ -70,6 +127,23 @@ pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// `path` with `.` and `..` taken out as text, without asking the file
+/// system (which cannot resolve a path through a folder that is not there).
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn has_external_ref(value: &Value) -> bool {
@@ -142,7 +216,7 @@ impl Bundler<'_> {
             self.error(pointer, format!("`$ref: {reference}` points to a URL, which is not fetched"), "download the file and refer to it by a relative path");
             return None;
         }
-        let target = if file_part.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(file_part) };
+        let target = if file_part.is_empty() { file.to_path_buf() } else { self.confine(file, file_part, reference, pointer)? };
         if target == self.root_file {
             return Some(format!("#{fragment}"));
         }
@@ -151,8 +225,9 @@ impl Bundler<'_> {
             return Some(local.clone());
         }
         let node = self.load(&target, pointer)?.pointer(fragment).cloned();
-        let Some(mut node) = node else {
-            self.error(pointer, format!("`$ref: {reference}` points to nothing in {}", target.display()), "correct the JSON pointer after `#`");
+        let Some(node) = node else {
+            let shown = self.shown(&target);
+            self.error(pointer, format!("`$ref: {reference}` points to nothing in {shown}"), "correct the JSON pointer after `#`");
             return None;
         };
         let stem = fragment.rsplit('/').next().filter(|s| !s.is_empty()).map(str::to_string).unwrap_or_else(|| {
@@ -166,29 +241,74 @@ impl Bundler<'_> {
         }
         self.names.insert(name.clone());
         let local = format!("#/components/{}/{}", kind.section(), escape_token(&name));
-        // Recorded before walking the node, so references back to it end here.
+        // Recorded before the node is walked, so references back to it end here.
         self.placed.insert(key, local.clone());
-        self.walk(&mut node, &target, kind, pointer);
         self.pending.push((kind, name, node));
+        self.to_walk.push((self.pending.len() - 1, target, pointer.to_string()));
         Some(local)
+    }
+
+    /// The resolved path `file_part` names from `file`, if it is a file
+    /// inside the root spec's folder.
+    fn confine(&mut self, file: &Path, file_part: &str, reference: &str, pointer: &str) -> Option<PathBuf> {
+        let outside = |b: &mut Self| {
+            b.error(
+                pointer,
+                format!("`$ref: {reference}` names a file outside the spec's folder"),
+                "only files in the folder of the spec, or below it, are read; copy the file there",
+            );
+            None
+        };
+        if Path::new(file_part).is_absolute() || file_part.contains(':') {
+            return outside(self);
+        }
+        let joined = file.parent().unwrap_or(&self.root_dir).join(file_part);
+        let resolved = match joined.canonicalize() {
+            Ok(p) => p,
+            // Say nothing of whether a file outside exists.
+            Err(_) if !lexically_normal(&joined).starts_with(&self.root_dir) => return outside(self),
+            Err(e) => {
+                let shown = self.shown(&joined);
+                self.error(pointer, format!("cannot read the referenced file {shown}: {e}"), "check the relative path of the `$ref`");
+                return None;
+            }
+        };
+        if !resolved.starts_with(&self.root_dir) {
+            return outside(self);
+        }
+        Some(resolved)
+    }
+
+    /// A path as diagnostics show it: relative to the spec's folder.
+    fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root_dir).unwrap_or(path).display().to_string()
     }
 
     fn load(&mut self, path: &Path, pointer: &str) -> Option<&Value> {
         if !self.files.contains_key(path) {
-            let parsed = std::fs::read_to_string(path)
-                .map_err(|e| e.to_string())
-                .and_then(|text| serde_yaml::from_str::<Value>(&text).map_err(|e| e.to_string()));
-            match parsed {
-                Ok(value) => {
-                    self.files.insert(path.to_path_buf(), value);
-                }
-                Err(e) => {
-                    self.error(pointer, format!("cannot read the referenced file {}: {e}", path.display()), "check the relative path of the `$ref`");
-                    return None;
-                }
+            let left = MAX_TOTAL_BYTES.saturating_sub(self.bytes_read);
+            let text = read_spec_file(path, MAX_FILE_BYTES.min(left));
+            if let Ok(t) = &text {
+                self.bytes_read += t.len() as u64;
             }
+            // The file's text is not quoted: it may not be a spec at all.
+            let parsed = text.and_then(|t| {
+                serde_yaml::from_str::<Value>(&t).map_err(|e| match e.location() {
+                    Some(l) => format!("it is not YAML or JSON (line {}, column {})", l.line(), l.column()),
+                    None => "it is not YAML or JSON".to_string(),
+                })
+            });
+            let value = match parsed {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    let shown = self.shown(path);
+                    self.error(pointer, format!("cannot read the referenced file {shown}: {e}"), "check the relative path of the `$ref`");
+                    None
+                }
+            };
+            self.files.insert(path.to_path_buf(), value);
         }
-        self.files.get(path)
+        self.files.get(path).and_then(Option::as_ref)
     }
 
     fn error(&mut self, pointer: &str, message: String, hint: &str) {

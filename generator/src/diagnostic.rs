@@ -61,14 +61,14 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut place = file.to_string();
+        let mut place = terminal_safe(file);
         if let Some(line) = self.line {
             place.push_str(&format!(":{line}"));
         }
-        let pointer = if self.pointer.is_empty() { "(document)" } else { &self.pointer };
-        let mut out = format!("{level}: {}\n  --> {place} at {pointer}", self.message);
+        let pointer = if self.pointer.is_empty() { "(document)".to_string() } else { terminal_safe(&self.pointer) };
+        let mut out = format!("{level}: {}\n  --> {place} at {pointer}", terminal_safe(&self.message));
         if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n  = hint: {hint}"));
+            out.push_str(&format!("\n  = hint: {}", terminal_safe(hint)));
         }
         out
     }
@@ -111,8 +111,19 @@ impl fmt::Display for Diagnostics {
         }
         let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = self.items.len() - errors;
-        write!(f, "{errors} error(s), {warnings} warning(s) in {}", self.file)
+        write!(f, "{errors} error(s), {warnings} warning(s) in {}", terminal_safe(&self.file))
     }
+}
+
+/// Spec text as a terminal shows it: control characters (escape sequences
+/// that would move the cursor or recolour the screen, line breaks that would
+/// forge a line of output) and bidirectional overrides written as escapes.
+pub fn terminal_safe(text: &str) -> String {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.contains(unsafe_char) {
+        return text.to_string();
+    }
+    text.chars().map(|c| if unsafe_char(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// Escapes one JSON pointer token (RFC 6901).

@@ -58,9 +58,9 @@ pub fn check_file(spec_label: &str, path: &std::path::Path) -> Result<(ir::Api, 
 
 /// Reads the spec at `path` and the files its `$ref`s name.
 fn load_file(spec_label: &str, path: &std::path::Path) -> Result<load::Loaded, Diagnostics> {
-    let source = std::fs::read_to_string(path).map_err(|e| {
+    let source = bundle::read_spec_file(path, bundle::MAX_FILE_BYTES).map_err(|e| {
         let mut d = Diagnostics::new(spec_label);
-        d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("check the path"));
+        d.push(Diagnostic::error("", format!("cannot read the spec: {e}")).with_hint("give the path of a YAML or JSON file"));
         d
     })?;
     load::load(spec_label, &source, Some(path))

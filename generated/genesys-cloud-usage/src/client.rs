@@ -452,7 +452,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets `{region}` of the server URL (default `mypurecloud.com`). Domain of the region; the default is US East (Virginia).
+    /// Sets `{region}` of the server URL (default `mypurecloud.com`).
+    ///
+    /// Domain of the region; the default is US East (Virginia).
     pub fn region(mut self, value: Region) -> Self {
         self.region = Some(value);
         self
@@ -460,10 +462,14 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
-    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials). OAuth 2 client credentials of an OAuth client of the organization. Tokens
+    /// The API's `PureCloudOAuth` scheme takes an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials).
+    ///
+    /// OAuth 2 client credentials of an OAuth client of the organization. Tokens
     /// come from the login host of the organization's region.
     ///
-    /// The API's `BearerAuth` scheme takes a bearer token. An access token obtained elsewhere (implicit grant, code grant or SAML2 bearer).
+    /// The API's `BearerAuth` scheme takes a bearer token.
+    ///
+    /// An access token obtained elsewhere (implicit grant, code grant or SAML2 bearer).
     ///
     /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {

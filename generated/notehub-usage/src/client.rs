@@ -207,7 +207,9 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
-    /// The API's `personalAccessToken` scheme takes a bearer token. A personal access token created in Notehub.
+    /// The API's `personalAccessToken` scheme takes a bearer token.
+    ///
+    /// A personal access token created in Notehub.
     ///
     /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {

@@ -188,7 +188,9 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     ///
-    /// The API's `BearerAuth` scheme takes a bearer token. A ThousandEyes user API token (OAuth bearer token).
+    /// The API's `BearerAuth` scheme takes a bearer token.
+    ///
+    /// A ThousandEyes user API token (OAuth bearer token).
     ///
     /// The token never appears in `Debug` output, errors or logs.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{clean, doc_attrs, paragraphs};
+use super::escape::{code, doc_attrs, line, paragraphs, prose};
 use super::operation::{argument_type, named_imports};
 use super::rust_type::Uses;
 use crate::ident::ident;
@@ -70,10 +70,11 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let client_doc = doc_attrs(&format!(
         "Client for the {}.\n\nCloning is cheap: clones share one connection pool, configuration and token cache. \
          Its `Debug` output never shows credentials.",
-        clean(&api.title)
+        line(&api.title)
     ));
     let url_doc = doc_attrs(&format!(
-        "The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `{default_url}`."
+        "The base URL requests go to unless [`ClientBuilder::base_url`] sets another: {}.",
+        code(&default_url)
     ));
     let token_doc = doc_attrs(&format!(
         "Sends `Authorization: Bearer <token>` with every request.{}\n\nThe token never appears in `Debug` output, errors or logs.",
@@ -256,9 +257,9 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
 
 fn operation_doc(op: &crate::ir::Operation) -> String {
     let mut text = paragraphs([op.summary.as_deref(), op.description.as_deref()]);
-    text.push_str(&format!("\n\nSends `{} {}`.", op.method.as_str(), op.path));
+    text.push_str(&format!("\n\nSends {}.", code(&format!("{} {}", op.method.as_str(), op.path))));
     if let Some(perms) = &op.permissions {
-        let list: Vec<String> = perms.names.iter().map(|n| format!("`{n}`")).collect();
+        let list: Vec<String> = perms.names.iter().map(|n| code(n)).collect();
         text.push_str(&format!("\n\nRequires {} of the permissions {}.", perms.kind.to_lowercase(), list.join(", ")));
     }
     let required: Vec<String> = op
@@ -277,13 +278,13 @@ fn operation_doc(op: &crate::ir::Operation) -> String {
 fn server_enum(var: &ServerVariable) -> TokenStream {
     let name = ident(&var.type_name);
     let docs = doc_attrs(&format!(
-        "{}\n\nThe `{{{}}}` of the server URL; `Other` takes a value the spec does not list.",
-        super::docs::or_else(var.description.as_deref(), || format!("Values of `{}`.", var.name)),
-        var.name
+        "{}\n\nThe {} of the server URL; `Other` takes a value the spec does not list.",
+        super::escape::or_else(var.description.as_deref(), || format!("Values of {}.", code(&var.name))),
+        code(&format!("{{{}}}", var.name))
     ));
     let idents: Vec<_> = var.allowed.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = var.allowed.iter().map(|v| v.api_name.as_str()).collect();
-    let variant_docs = values.iter().map(|v| doc_attrs(&format!("`{v}`")));
+    let variant_docs = values.iter().map(|v| doc_attrs(&code(v)));
     let default = var.allowed.iter().find(|v| v.api_name == var.default).map(|v| ident(&v.rust_name));
     let default_impl = default.map(|d| {
         quote! {
@@ -326,10 +327,10 @@ fn server_variable_parts(variables: &[ServerVariable]) -> (Vec<TokenStream>, Vec
     for var in variables {
         let field = ident(&var.rust_name);
         let docs = doc_attrs(&format!(
-            "Sets `{{{}}}` of the server URL (default `{}`).{}",
-            var.name,
-            var.default,
-            var.description.as_deref().map(|d| format!(" {}", clean(d))).unwrap_or_default()
+            "Sets {} of the server URL (default {}).{}",
+            code(&format!("{{{}}}", var.name)),
+            code(&var.default),
+            var.description.as_deref().map(|d| format!("\n\n{}", prose(d))).unwrap_or_default()
         ));
         if var.allowed.is_empty() {
             fields.push(quote!(#field: Option<String>));
@@ -397,14 +398,14 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
     };
     let variables: &[ServerVariable] = api.servers.first().map(|s| s.variables.as_slice()).unwrap_or_default();
     let (default_url, where_from) = match template {
-        Some(t) => (fill_template(t, variables, var_fields), format!("`{t}`, with the server variables put in")),
-        None => (quote!(#url.to_string()), format!("`{url}`")),
+        Some(t) => (fill_template(t, variables, var_fields), format!("{}, with the server variables put in", code(t))),
+        None => (quote!(#url.to_string()), code(url)),
     };
     let docs = doc_attrs(&format!(
-        "Authenticates with OAuth 2 client credentials (the spec's `{}` scheme): fetches an access token from {where_from}, \
+        "Authenticates with OAuth 2 client credentials (the spec's {} scheme): fetches an access token from {where_from}, \
          caches it, and fetches a new one shortly before it expires. Concurrent requests share one fetch.\n\n\
          The secret never appears in `Debug` output, errors or logs.",
-        scheme.name
+        code(&scheme.name)
     ));
     Credentials {
         fields: quote! {
@@ -448,12 +449,12 @@ fn auth_doc(api: &Api) -> String {
             SecurityKind::OAuth2ClientCredentials { .. } => {
                 "an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials)".to_string()
             }
-            SecurityKind::Other { summary } => summary.clone(),
+            SecurityKind::Other { summary } => line(summary),
         };
-        out.push_str(&format!("\n\nThe API's `{}` scheme takes {how}.", s.name));
+        out.push_str(&format!("\n\nThe API's {} scheme takes {how}.", code(&s.name)));
         if let Some(d) = &s.description {
-            out.push(' ');
-            out.push_str(&clean(d));
+            out.push_str("\n\n");
+            out.push_str(&prose(d));
         }
     }
     out

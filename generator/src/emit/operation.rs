@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{clean, doc_attrs, method_link, or_else};
+use super::escape::{code, doc_attrs, line, method_link, or_else, prose};
 use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
@@ -215,7 +215,11 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
         quote!(match response.status() { #(#arms)* })
     };
 
-    let summary = clean(op.summary.as_deref().unwrap_or(&op.api_name));
+    let summary = match op.summary.as_deref() {
+        Some(s) => line(s),
+        None => code(&op.api_name),
+    };
+    let request = code(&format!("{} {}", op.method.as_str(), op.path));
     let builder_doc = doc_attrs(&format!(
         "Request builder for {}: {summary}\n\nSet optional parameters with its methods, then call [`send`](Self::send).",
         method_link(&op.rust_name)
@@ -224,8 +228,8 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
         "Documented error replies of {}, one variant per status.",
         method_link(&op.rust_name)
     ));
-    let send_doc = doc_attrs(&format!("Sends `{} {}` and decodes the reply.", op.method.as_str(), op.path));
-    let module_doc = format!(" `{} {}`: {summary}", op.method.as_str(), op.path);
+    let send_doc = doc_attrs(&format!("Sends {request} and decodes the reply."));
+    let module_doc = format!(" {request}: {summary}");
 
     let (pagination, poll_method) = (pagination_code(op, &builder, &error_enum, &mut uses), poll_code(op, &error_enum, &mut uses));
     let stream_import = if op.pagination.is_some() { quote!(use futures_util::Stream;) } else { quote!() };
@@ -400,9 +404,9 @@ pub fn accept_header(op: &Operation) -> Option<String> {
 }
 
 pub fn param_doc(p: &Param) -> String {
-    let mut text = or_else(p.description.as_deref(), || format!("`{}`.", p.api_name));
+    let mut text = or_else(p.description.as_deref(), || format!("{}.", code(&p.api_name)));
     if let Some(default) = &p.default {
-        text.push_str(&format!("\n\nThe server's default: `{default}`."));
+        text.push_str(&format!("\n\nThe server's default: {}.", code(default)));
     }
     text
 }
@@ -413,7 +417,7 @@ fn response_doc(r: &Response) -> String {
         StatusMatch::Range(d) => format!("Any {d}xx status"),
         StatusMatch::Default => "Any other status".to_string(),
     };
-    let description = clean(&r.description);
+    let description = prose(&r.description);
     if description.is_empty() {
         format!("{status}.")
     } else {
@@ -441,13 +445,15 @@ fn pagination_code(op: &Operation, builder: &proc_macro2::Ident, error_enum: &pr
     let items = super::field_path::by_value(quote!(page), &p.items);
     let (how, pointer) = match &p.next {
         crate::ir::NextPage::Cursor(path) => ("the cursor at", &path.pointer),
-        crate::ir::NextPage::Link(path) => ("the `cursor` of the link at", &path.pointer),
+        crate::ir::NextPage::Link(path) => ("the cursor parameter of the link at", &path.pointer),
     };
     let pages_doc = doc_attrs(&format!(
-        "Every page, from this request on: each next request sets `{cursor_name}` to {how} `{pointer}` in the reply. \
-         Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item)."
+        "Every page, from this request on: each next request sets {} to {how} {} in the reply. \
+         Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).",
+        code(cursor_name),
+        code(pointer)
     ));
-    let items_doc = doc_attrs(&format!("Every item (`{}`) of every page; see [`into_pages`](Self::into_pages).", p.items.pointer));
+    let items_doc = doc_attrs(&format!("Every item ({}) of every page; see [`into_pages`](Self::into_pages).", code(&p.items.pointer)));
     quote! {
         impl<'a> #builder<'a> {
             #pages_doc
@@ -514,12 +520,12 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
     let done = &poll.done;
     let failed = &poll.failed;
     let docs = doc_attrs(&format!(
-        "Sends this request, then calls {} with growing waits until `{}` is {} (success) or {} (failure), \
+        "Sends this request, then calls {} with growing waits until {} is {} (success) or {} (failure), \
          or `options`' deadline passes.",
         method_link(&poll.operation),
-        poll.status.pointer,
-        poll.done.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or "),
-        if poll.failed.is_empty() { "never".to_string() } else { poll.failed.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(" or ") },
+        code(&poll.status.pointer),
+        poll.done.iter().map(|d| code(d)).collect::<Vec<_>>().join(" or "),
+        if poll.failed.is_empty() { "never".to_string() } else { poll.failed.iter().map(|d| code(d)).collect::<Vec<_>>().join(" or ") },
     ));
     quote! {
         #docs

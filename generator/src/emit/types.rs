@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, or_else};
+use super::escape::{code, doc_attrs, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
@@ -88,7 +88,7 @@ pub fn types_header(mut needs: TypesNeeds) -> TokenStream {
 }
 
 fn type_doc(def: &TypeDef) -> String {
-    or_else(def.description.as_deref(), || format!("`{}` in the spec.", def.api_name))
+    or_else(def.description.as_deref(), || format!("{} in the spec.", code(&def.api_name)))
 }
 
 fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -> TokenStream {
@@ -118,7 +118,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -
         if f.deprecated {
             attrs.extend(quote!(#[deprecated]));
         }
-        let mut text = or_else(f.description.as_deref(), || format!("`{}`.", f.api_name));
+        let mut text = or_else(f.description.as_deref(), || format!("{}.", code(&f.api_name)));
         if f.required && f.nullable {
             text.push_str("\n\nRequired, but may be `null`.");
         }
@@ -140,7 +140,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
     ));
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.api_name.as_str()).collect();
-    let variant_docs = values.iter().map(|v| doc_attrs(&format!("`{v}`")));
+    let variant_docs = values.iter().map(|v| doc_attrs(&code(v)));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -241,7 +241,7 @@ fn has_default(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, known: &BTreeSe
 fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&str>, uses: &mut Uses) -> TokenStream {
     let name = ident(&def.rust_name);
     let how = match discriminator {
-        Some(tag) => format!("Which alternative is chosen by the `{tag}` property; a value of another kind is kept in `Other`."),
+        Some(tag) => format!("Which alternative is chosen by the {} property; a value of another kind is kept in `Other`.", code(tag)),
         None => "The first alternative the value decodes as is chosen; a value of none is kept in `Other`.".to_string(),
     };
     let docs = doc_attrs(&format!("{}\n\n{how}", type_doc(def)));
@@ -258,7 +258,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
             let doc = if tags.is_empty() {
                 format!("A `{}`.", v.rust_name)
             } else {
-                format!("`{}` is {}.", discriminator.unwrap_or_default(), tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" or "))
+                format!("{} is {}.", code(discriminator.unwrap_or_default()), tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" or "))
             };
             let vdocs = doc_attrs(&doc);
             if !tags.is_empty() {

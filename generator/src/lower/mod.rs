@@ -18,9 +18,40 @@ use crate::ident::{Namespace, RESERVED_TYPE_NAMES};
 use crate::ir::{Api, TypeDef, TypeRef};
 use crate::load::Loaded;
 
+/// How many schemas may be lowered one inside another (a property whose
+/// type is a `$ref` to a schema whose property is a `$ref` ...). Real specs
+/// stay far below it; GitHub's deepest chain is 14.
+pub const MAX_SCHEMA_DEPTH: usize = 1_000;
+
+/// The stack of the lowering thread: enough for [`MAX_SCHEMA_DEPTH`] nested
+/// schemas in a debug build, whose frames are largest. It is reserved
+/// address space; only what is used is backed by memory.
+const LOWER_STACK_BYTES: usize = 512 << 20;
+
 /// Lowers a loaded spec. On success the warnings come back with the IR.
+///
+/// Runs on a thread of its own whose stack fits [`MAX_SCHEMA_DEPTH`], so no
+/// spec can overflow the caller's stack; deeper specs get a diagnostic.
 pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Diagnostics> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("apigen-lower".into())
+            .stack_size(LOWER_STACK_BYTES)
+            .spawn_scoped(scope, || lower_here(file_name, loaded));
+        match worker {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had: lower here, as deep as this stack allows.
+            Err(_) => lower_here(file_name, loaded),
+        }
+    })
+}
+
+fn lower_here(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut cx = Lowerer {
+        depth: 0,
         doc: &loaded.doc,
         raw: &loaded.raw,
         pointer_types: HashMap::new(),
@@ -43,6 +74,8 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
 }
 
 struct Lowerer<'a> {
+    /// Schemas being lowered one inside another; see [`MAX_SCHEMA_DEPTH`].
+    depth: usize,
     doc: &'a OpenAPI,
     /// The document as JSON, for `$ref`s outside `components/schemas`.
     raw: &'a serde_json::Value,

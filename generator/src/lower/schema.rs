@@ -56,10 +56,15 @@ impl<'a> Lowerer<'a> {
         // Registered before lowering, so a schema that refers to itself finds its name.
         self.component_types.insert(name.to_string(), rust.clone());
         let pointer = format!("/components/schemas/{}", escape_token(name));
+        if !self.enter_schema(&pointer) {
+            self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description: None, kind: TypeKind::Alias(TypeRef::Json) });
+            return Some(rust);
+        }
         let (description, shape) = match Src::of(schema) {
             Src::Ref(r) => (None, Shape::Type(self.type_of(Src::Ref(r), &pointer, name))),
             Src::Inline(s) => (s.schema_data.description.clone(), self.shape(s, &pointer, &rust)),
         };
+        self.depth -= 1;
         let kind = match shape {
             Shape::Type(t) => TypeKind::Alias(t),
             Shape::Struct(fields) => TypeKind::Struct { fields },
@@ -71,6 +76,23 @@ impl<'a> Lowerer<'a> {
             TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description, kind },
         );
         Some(rust)
+    }
+
+    /// Counts one more schema lowered inside the others; past
+    /// [`super::MAX_SCHEMA_DEPTH`], reports it once and refuses.
+    fn enter_schema(&mut self, pointer: &str) -> bool {
+        if self.depth >= super::MAX_SCHEMA_DEPTH {
+            if !self.diags.items.iter().any(|d| d.message.contains("schemas nest more than")) {
+                self.error(
+                    pointer,
+                    format!("schemas nest more than {} levels deep through `$ref`s here", super::MAX_SCHEMA_DEPTH),
+                    "a chain this long is not a real API; shorten it, or make the types it builds up independent",
+                );
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
     }
 
     /// A schema `$ref` to anywhere in the document outside
@@ -104,7 +126,12 @@ impl<'a> Lowerer<'a> {
         let rust = self.type_names.claim(&camel(&hint));
         // Registered before lowering, so a schema that refers to itself finds its name.
         self.pointer_types.insert(target.to_string(), rust.clone());
-        let kind = match self.shape(&schema, target, &rust) {
+        if !self.enter_schema(pointer) {
+            return TypeRef::Json;
+        }
+        let shape = self.shape(&schema, target, &rust);
+        self.depth -= 1;
+        let kind = match shape {
             Shape::Type(t) => TypeKind::Alias(t),
             Shape::Struct(fields) => TypeKind::Struct { fields },
             Shape::Enum(variants) => TypeKind::Enum { variants },
@@ -415,24 +442,33 @@ pub(super) fn variants_named(values: &[&str], names_given: &[String]) -> Vec<Var
 
 /// Schemas that are only `$ref`s to each other, which define nothing.
 pub(super) fn alias_cycles(types: &BTreeMap<String, TypeDef>) -> Vec<String> {
+    // Each alias has one target, so the aliases form a functional graph:
+    // walking from each unvisited name, a name met again on the same walk
+    // starts a cycle. Every name is walked through once: linear in all.
+    let mut walked: BTreeMap<&str, usize> = BTreeMap::new();
     let mut cyclic = Vec::new();
-    for (name, def) in types {
-        let mut seen = vec![name.as_str()];
-        let mut current = def;
-        while let TypeKind::Alias(TypeRef::Named(target)) = &current.kind {
-            if seen.contains(&target.as_str()) {
-                if target == name {
-                    cyclic.push(name.clone());
+    for (walk, start) in types.keys().enumerate() {
+        let mut path: Vec<&str> = Vec::new();
+        let mut current = start.as_str();
+        loop {
+            match walked.get(current) {
+                Some(&w) if w == walk => {
+                    let from = path.iter().position(|n| *n == current).unwrap_or(0);
+                    cyclic.extend(path[from..].iter().map(|n| n.to_string()));
+                    break;
                 }
-                break;
+                Some(_) => break,
+                None => {}
             }
-            seen.push(target);
-            match types.get(target) {
-                Some(next) => current = next,
-                None => break,
+            walked.insert(current, walk);
+            path.push(current);
+            match types.get(current).map(|d| &d.kind) {
+                Some(TypeKind::Alias(TypeRef::Named(target))) => current = target,
+                _ => break,
             }
         }
     }
+    cyclic.sort();
     cyclic
 }
 

@@ -81,7 +81,7 @@ impl<'a> Lowerer<'a> {
                     (description.clone(), SecurityKind::Bearer)
                 }
                 OaScheme::HTTP { scheme, description, .. } => {
-                    (description.clone(), SecurityKind::Other { summary: format!("HTTP `{scheme}` authentication") })
+                    (description.clone(), SecurityKind::Other { summary: format!("HTTP {scheme} authentication") })
                 }
                 OaScheme::OAuth2 { flows, description, extensions } => match &flows.client_credentials {
                     Some(cc) => (
@@ -95,7 +95,7 @@ impl<'a> Lowerer<'a> {
                 },
                 OaScheme::APIKey { location, name: key, description, .. } => (
                     description.clone(),
-                    SecurityKind::Other { summary: format!("API key `{key}` in the {location:?}").to_lowercase() },
+                    SecurityKind::Other { summary: format!("API key {key} in the {location:?}").to_lowercase() },
                 ),
                 OaScheme::OpenIDConnect { description, .. } => (description.clone(), SecurityKind::Bearer),
             };

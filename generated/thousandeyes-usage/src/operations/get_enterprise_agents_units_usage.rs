@@ -146,7 +146,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 }
 
 impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
-    /// Every page, from this request on: each next request sets `cursor` to the `cursor` of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    /// Every page, from this request on: each next request sets `cursor` to the cursor parameter of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
     pub fn into_pages(
         self,
     ) -> impl Stream<
