@@ -74,6 +74,9 @@ impl Diagnostic {
     }
 }
 
+/// The hint of every internal-error diagnostic.
+pub const INTERNAL_ERROR_HINT: &str = "this is a bug in apigen; please report it with the spec";
+
 /// All the problems of one run, in the order they were found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
 pub struct Diagnostics {
@@ -97,6 +100,12 @@ impl Diagnostics {
     /// True when any problem stops generation.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// True when a problem is the generator's fault (a panic or an emitted
+    /// file that does not parse), not the spec's: what fuzzing looks for.
+    pub fn has_internal_error(&self) -> bool {
+        self.items.iter().any(|d| d.hint.as_deref() == Some(INTERNAL_ERROR_HINT))
     }
 
 }

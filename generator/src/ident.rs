@@ -85,6 +85,11 @@ pub fn camel(name: &str) -> String {
     escape_keyword(s)
 }
 
+/// Whether `s` is a Rust keyword (strict, reserved, or one that cannot be raw).
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s) || NOT_RAW.contains(&s)
+}
+
 fn escape_keyword(s: String) -> String {
     if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")

@@ -67,9 +67,9 @@ fn load_file(spec_label: &str, path: &std::path::Path) -> Result<load::Loaded, D
 }
 
 /// A failure that is the generator's fault, not the spec's.
-fn internal_error(spec_label: &str, message: String) -> Diagnostics {
+pub(crate) fn internal_error(spec_label: &str, message: String) -> Diagnostics {
     let mut diags = Diagnostics::new(spec_label);
-    diags.push(Diagnostic::error("", message).with_hint("this is a bug in apigen; please report it with the spec"));
+    diags.push(Diagnostic::error("", message).with_hint(diagnostic::INTERNAL_ERROR_HINT));
     diags
 }
 
@@ -104,6 +104,9 @@ pub struct PhaseTimes {
 pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result<Generated, Diagnostics>, PhaseTimes) {
     use std::time::Instant;
     let mut times = PhaseTimes::default();
+    if let Err(d) = check_options(options) {
+        return (Err(d), times);
+    }
     let started = Instant::now();
     let loaded = load_file(&options.spec_label, path);
     times.load = started.elapsed();
@@ -133,7 +136,29 @@ pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result
     }
 }
 
+/// Checks what the caller chose (the crate name), before anything is emitted.
+fn check_options(options: &Options) -> Result<(), Diagnostics> {
+    let name = &options.crate_name;
+    let valid = name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !ident::is_keyword(&name.replace('-', "_"))
+        && !["std", "core", "alloc", "proc_macro", "test"].contains(&name.as_str());
+    if valid {
+        return Ok(());
+    }
+    let mut diags = Diagnostics::new(&options.spec_label);
+    diags.push(
+        Diagnostic::error("", format!("`{}` is not a valid crate name", diagnostic::terminal_safe(name))).with_hint(
+            "a crate name starts with an ASCII letter, has only ASCII letters, digits, `-` and `_`, \
+             is at most 64 characters, and is not a Rust keyword or a standard crate's name",
+        ),
+    );
+    Err(diags)
+}
+
 fn emit_checked((api, warnings): (ir::Api, Diagnostics), options: &Options) -> Result<Generated, Diagnostics> {
+    check_options(options)?;
     match emit::emit(&api, options) {
         Ok(files) => Ok(Generated { files, warnings }),
         Err(message) => Err(internal_error(&options.spec_label, message)),

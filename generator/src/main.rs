@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use apigen::output::{ensure_crate, Mode};
+use apigen::output::{ensure_crate_in, Existing, Mode};
 use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options};
 use clap::{Parser, Subcommand};
 
@@ -31,9 +31,15 @@ enum Command {
     Generate {
         /// The OpenAPI 3.0 spec, YAML or JSON.
         spec: PathBuf,
-        /// The crate directory to write; replaced as a whole, only on success.
+        /// The crate directory to write, only on success. It must be new,
+        /// empty, or a crate apigen generated; files apigen did not write are
+        /// kept, never deleted.
         #[arg(long)]
         out: PathBuf,
+        /// Also write into a directory that holds other files, beside them.
+        /// A file the crate needs that apigen did not write still stops the run.
+        #[arg(long)]
+        allow_existing: bool,
         /// Crate name; defaults to the spec's file name without extension.
         #[arg(long)]
         crate_name: Option<String>,
@@ -57,7 +63,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, timings } => {
+        Command::Generate { spec, out, crate_name, timings, allow_existing } => {
             if !spec.is_file() {
                 eprintln!("error: cannot read {}: no such file", spec.display());
                 return ExitCode::from(2);
@@ -71,7 +77,8 @@ fn main() -> ExitCode {
                 Ok(generated) => {
                     print_warnings(&generated.warnings);
                     let started = Instant::now();
-                    let written = ensure_crate(&out, &generated.files, Mode::Write);
+                    let existing = if allow_existing { Existing::Allow } else { Existing::Refuse };
+                    let written = ensure_crate_in(&out, &generated.files, Mode::Write, existing);
                     if timings {
                         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
                         eprintln!(

@@ -78,3 +78,59 @@ fn generate_writes_a_crate_and_a_failed_run_leaves_it_untouched() {
     let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 2, "no staging directories left behind: {leftovers:?}");
 }
+
+/// `--out` at a directory of the user's: refused, and nothing in it is
+/// touched; with `--allow-existing`, the crate goes beside the user's files.
+#[test]
+fn generate_never_deletes_files_it_did_not_write() {
+    let dir = scratch("cli-existing");
+    let project = dir.join("project");
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    std::fs::write(project.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(project.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(project.join("NOTES.md"), "mine\n").unwrap();
+    let out = project.to_str().unwrap();
+    let refused = apigen(&["generate", &spec("notehub-usage.yaml"), "--out", out]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("apigen did not write") && stderr.contains("--allow-existing"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(project.join("src/main.rs")).unwrap(), "fn main() {}\n");
+    assert!(project.join(".git/HEAD").exists() && project.join("NOTES.md").exists());
+    assert!(!project.join("Cargo.toml").exists());
+
+    let allowed = apigen(&["generate", &spec("notehub-usage.yaml"), "--out", out, "--allow-existing"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(project.join("src/lib.rs").exists());
+    assert_eq!(std::fs::read_to_string(project.join("src/main.rs")).unwrap(), "fn main() {}\n");
+    assert_eq!(std::fs::read_to_string(project.join("NOTES.md")).unwrap(), "mine\n");
+    // Now an apigen crate: regenerating needs no opt-in and keeps the user's files.
+    let again = apigen(&["generate", &spec("notehub-usage.yaml"), "--out", out]);
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(project.join(".git/HEAD").exists() && project.join("NOTES.md").exists());
+
+    // `--out .` writes into the current directory and leaves no staging folder.
+    let here = dir.join("here");
+    std::fs::create_dir_all(&here).unwrap();
+    let dot = Command::new(env!("CARGO_BIN_EXE_apigen"))
+        .args(["generate", &spec("notehub-usage.yaml"), "--out", "."])
+        .current_dir(&here)
+        .output()
+        .unwrap();
+    assert_eq!(dot.status.code(), Some(0), "{}", String::from_utf8_lossy(&dot.stderr));
+    assert!(here.join("Cargo.toml").exists());
+    let entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(entries.len(), 2, "no staging directories left behind: {entries:?}");
+}
+
+#[test]
+fn a_bad_crate_name_is_a_diagnostic() {
+    let dir = scratch("cli-crate-name");
+    for name in ["my crate", "a\"b", "9lives", "self", "", "x\ny"] {
+        let out = apigen(&["generate", &spec("notehub-usage.yaml"), "--out", dir.join("c").to_str().unwrap(), "--crate-name", name]);
+        assert_eq!(out.status.code(), Some(1), "{name:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is not a valid crate name") && !stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(!dir.join("c").exists());
+}

