@@ -50,6 +50,8 @@ struct Bundler<'d> {
     root_dir: PathBuf,
     /// Parsed files by resolved path; `None` for one that failed.
     files: HashMap<PathBuf, Option<Value>>,
+    /// Files read so far (each once).
+    reads: usize,
     bytes_read: u64,
     placed: HashMap<(PathBuf, String), String>,
     names: BTreeSet<String>,
@@ -84,20 +86,26 @@ pub fn read_spec_file(path: &Path, limit: u64) -> Result<String, String> {
 
 /// Copies every node that `root` refers to in other files into `root`.
 pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
+    bundle_counting(root, root_file, diags);
+}
+
+/// [`bundle`], returning how many files it read.
+fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) -> usize {
     // Most documents refer to no other file: a scan without allocation
     // spares them the walk.
     if !has_external_ref(root) {
-        return;
+        return 0;
     }
     let Ok(root_file) = root_file.canonicalize() else {
         diags.push(Diagnostic::error("", "cannot resolve the spec's own path").with_hint("check the path of the spec"));
-        return;
+        return 0;
     };
     let root_dir = root_file.parent().unwrap_or(Path::new("/")).to_path_buf();
     let mut bundler = Bundler {
         root_file: root_file.clone(),
         root_dir,
         files: HashMap::new(),
+        reads: 0,
         bytes_read: 0,
         placed: HashMap::new(),
         names: existing_names(root),
@@ -114,10 +122,11 @@ pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
         bundler.walk(&mut node, &file, kind, &pointer);
         bundler.pending[index].2 = node;
     }
+    let reads = bundler.reads;
     if bundler.pending.is_empty() {
-        return;
+        return reads;
     }
-    let Some(doc) = root.as_object_mut() else { return };
+    let Some(doc) = root.as_object_mut() else { return reads };
     let components = doc.entry("components").or_insert_with(|| Value::Object(Map::new()));
     for (kind, name, node) in std::mem::take(&mut bundler.pending) {
         if let Some(components) = components.as_object_mut() {
@@ -127,6 +136,7 @@ pub fn bundle(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) {
             }
         }
     }
+    reads
 }
 
 /// `path` with `.` and `..` taken out as text, without asking the file
@@ -288,6 +298,7 @@ impl Bundler<'_> {
         if !self.files.contains_key(path) {
             let left = MAX_TOTAL_BYTES.saturating_sub(self.bytes_read);
             let text = read_spec_file(path, MAX_FILE_BYTES.min(left));
+            self.reads += 1;
             if let Ok(t) = &text {
                 self.bytes_read += t.len() as u64;
             }
@@ -313,5 +324,39 @@ impl Bundler<'_> {
 
     fn error(&mut self, pointer: &str, message: String, hint: &str) {
         self.diags.push(Diagnostic::error(pointer, message).with_hint(hint));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However a file is spelled (`sub/../m.yaml`, `./m.yaml`, `m.yaml`),
+    /// it is read once, and so is the root when it refers to itself.
+    #[test]
+    fn each_file_is_read_once() {
+        let dir = std::env::temp_dir().join(format!("apigen-bundle-once-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("m.yaml"), "A: {type: string}\nB: {type: integer}\n").unwrap();
+        let refs: Vec<String> = (0..200)
+            .map(|i| {
+                let spelling = ["m.yaml", "./m.yaml", "sub/../m.yaml", "sub/./../sub/../m.yaml", "api.yaml", "sub/../api.yaml"][i % 6];
+                let target = if spelling.contains("api") { "#/components/schemas/Root" } else if i % 2 == 0 { "#/A" } else { "#/B" };
+                format!("\"p{i}\": {{\"$ref\": \"{spelling}{target}\"}}")
+            })
+            .collect();
+        let root = format!(
+            "{{\"openapi\": \"3.0.3\", \"components\": {{\"schemas\": {{\"Root\": {{\"type\": \"object\", \"properties\": {{{}}}}}}}}}}}",
+            refs.join(", ")
+        );
+        std::fs::write(dir.join("api.yaml"), &root).unwrap();
+        let mut value: Value = serde_json::from_str(&root).unwrap();
+        let mut diags = Diagnostics::new("api.yaml");
+        let reads = bundle_counting(&mut value, &dir.join("api.yaml"), &mut diags);
+        assert!(!diags.has_errors(), "{diags}");
+        assert_eq!(reads, 1, "m.yaml once; the root is never read again");
+        let schemas = value.pointer("/components/schemas").unwrap().as_object().unwrap();
+        assert_eq!(schemas.len(), 3, "Root, A and B: {:?}", schemas.keys().collect::<Vec<_>>());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

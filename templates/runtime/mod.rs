@@ -4,6 +4,7 @@
 
 mod auth;
 mod error;
+mod guard;
 mod oauth;
 mod paginate;
 mod params;
@@ -14,8 +15,9 @@ mod transport;
 
 pub use auth::{AuthError, TokenFuture, TokenProvider};
 pub(crate) use auth::Auth;
-pub use error::Error;
+pub use error::{BuildError, Error};
 pub(crate) use error::{Secret, SendError};
+pub(crate) use guard::{check_secure, redirect_policy, server_variable};
 pub(crate) use oauth::ClientCredentials;
 pub(crate) use paginate::{items, pages, query_value, Paginated};
 pub(crate) use params::{encode_segment, join_simple, Query, ToParam};

@@ -14,10 +14,16 @@ pub(crate) struct ClientCredentials {
     client_id: String,
     client_secret: Secret,
     http: reqwest::Client,
+    /// How long one token request may take in all.
+    timeout: Duration,
+    /// The largest token reply read, in bytes.
+    max_reply_bytes: u64,
     cached: std::sync::Mutex<Option<CachedToken>>,
     /// One fetch at a time: callers that find no valid token queue here and
-    /// find the token the first one fetched.
+    /// find the token the first one fetched, or share its failure.
     fetching: tokio::sync::Semaphore,
+    /// Fetches finished so far, and how the last one failed, if it did.
+    fetches: std::sync::Mutex<(u64, Option<String>)>,
 }
 
 struct CachedToken {
@@ -31,14 +37,24 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 impl ClientCredentials {
-    pub(crate) fn new(token_url: String, client_id: String, client_secret: String, http: reqwest::Client) -> Self {
+    pub(crate) fn new(
+        token_url: String,
+        client_id: String,
+        client_secret: String,
+        http: reqwest::Client,
+        timeout: Duration,
+        max_reply_bytes: u64,
+    ) -> Self {
         ClientCredentials {
             token_url,
             client_id,
             client_secret: Secret(client_secret),
             http,
+            timeout,
+            max_reply_bytes,
             cached: std::sync::Mutex::new(None),
             fetching: tokio::sync::Semaphore::new(1),
+            fetches: std::sync::Mutex::new((0, None)),
         }
     }
 
@@ -55,14 +71,21 @@ impl ClientCredentials {
             // small request (see `cargo xtask bench --only build`).
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials")
+            // Bounded: every request waiting for a token waits for this one.
+            .timeout(self.timeout)
             .send()
             .await
             .map_err(|e| AuthError::with_source(format!("cannot reach the token URL {}", self.token_url), e))?;
         let status = reply.status();
-        let body = reply
-            .bytes()
-            .await
-            .map_err(|e| AuthError::with_source("cannot read the token reply", e))?;
+        let body = super::guard::read_body(reply, self.max_reply_bytes).await.map_err(|e| match e {
+            super::error::SendError::TooLarge { limit, .. } => {
+                AuthError::new(format!("the token reply is larger than the limit of {limit} bytes"))
+            }
+            super::error::SendError::Transport(e) | super::error::SendError::Timeout(e) => {
+                AuthError::with_source("cannot read the token reply", e)
+            }
+            other => AuthError::new(format!("cannot read the token reply: {other:?}")),
+        })?;
         if !status.is_success() {
             return Err(AuthError::new(format!("the token URL answered {status}: {}", excerpt(&body))));
         }
@@ -99,12 +122,25 @@ impl ClientCredentials {
         if let Some(token) = self.valid() {
             return Ok(token);
         }
+        let fetches_before = self.fetches.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).0;
         let _permit = self.fetching.acquire().await.map_err(|_| AuthError::new("the token cache was closed"))?;
-        // Another caller may have fetched while this one waited.
+        // Another caller may have fetched while this one waited: share its
+        // token, or its failure, rather than wait for a fetch of its own.
         if let Some(token) = self.valid() {
             return Ok(token);
         }
-        let fresh = self.fetch().await?;
+        {
+            let fetches = self.fetches.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let (true, Some(failure)) = (fetches.0 != fetches_before, &fetches.1) {
+                return Err(AuthError::new(failure.clone()));
+            }
+        }
+        let fetched = self.fetch().await;
+        let mut fetches = self.fetches.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        fetches.0 += 1;
+        fetches.1 = fetched.as_ref().err().map(describe);
+        drop(fetches);
+        let fresh = fetched?;
         let token = fresh.token.0.clone();
         *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(fresh);
         Ok(token)
@@ -114,4 +150,16 @@ impl ClientCredentials {
     pub(crate) fn invalidate(&self) {
         *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
+}
+
+/// An error and its causes on one line, for the callers that share it.
+fn describe(error: &AuthError) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

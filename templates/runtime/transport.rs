@@ -9,6 +9,7 @@ use tracing::Instrument;
 
 use super::auth::Auth;
 use super::error::SendError;
+use super::guard::{check_path, encode_cookie, read_body};
 use super::params::Query;
 use super::response::RawResponse;
 use super::retry::{is_retryable_status, RetryPolicy};
@@ -29,6 +30,8 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) request_id_headers: &'static [&'static str],
+    /// The largest reply body read, in bytes.
+    pub(crate) max_response_bytes: u64,
 }
 
 /// Settings one request overrides.
@@ -110,6 +113,7 @@ async fn send_in_span(
     options: &RequestOptions,
     span: &tracing::Span,
 ) -> Result<RawResponse, SendError> {
+    check_path(&request.path, request.path_template)?;
     let base = config.base_url.trim_end_matches('/');
     let url_text = format!("{base}{}", request.path);
     let mut url = reqwest::Url::parse(&url_text)
@@ -140,7 +144,8 @@ async fn send_in_span(
             builder = builder.header(*name, value);
         }
         if !request.cookies.is_empty() {
-            let cookies: Vec<String> = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            let cookies: Vec<String> =
+                request.cookies.iter().map(|(name, value)| format!("{}={}", encode_cookie(name), encode_cookie(value))).collect();
             builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
         }
         if let Some((content_type, bytes)) = &request.body {
@@ -187,7 +192,7 @@ async fn send_in_span(
         // Taken, not cloned: the body is read next and the reply dropped.
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
-        let body = response.bytes().await.map_err(SendError::from_reqwest)?;
+        let body = read_body(response, config.max_response_bytes).await?;
         return Ok(RawResponse { status, headers, body, request_id });
     }
 }

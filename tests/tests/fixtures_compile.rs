@@ -75,25 +75,31 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
     assert!(doc.status.success(), "rustdoc failed:\n{}", String::from_utf8_lossy(&doc.stderr));
 }
 
-/// Behaviour of generated types, by hand-written tests from
-/// `tests/fixture_tests/` copied into the fixture's crate and run there.
+/// Behaviour of generated crates, by hand-written tests from
+/// `tests/fixture_tests/` copied into their fixture's crate and run there.
 #[test]
-fn generated_unions_decode_as_documented() {
+fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/unions.yaml");
-    let options = Options { crate_name: "fixtures-unions".into(), spec_label: "tests/fixtures/unions.yaml".into() };
-    let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
-    let krate = workspace.join("fixtures-unions");
-    ensure_crate(&krate, &generated.files, Mode::Write).unwrap();
-    std::fs::create_dir_all(krate.join("tests")).unwrap();
-    let test = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixture_tests/unions.rs");
-    std::fs::copy(test, krate.join("tests/unions.rs")).unwrap();
-    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"fixtures-unions\"]\n").unwrap();
+    let mut members = Vec::new();
+    for fixture in ["unions", "header_params"] {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
+        let name = format!("fixtures-{}", fixture.replace('_', "-"));
+        let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml") };
+        let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
+        let krate = workspace.join(&name);
+        ensure_crate(&krate, &generated.files, Mode::Write).unwrap();
+        std::fs::create_dir_all(krate.join("tests")).unwrap();
+        let test = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixture_tests/{fixture}.rs"));
+        std::fs::copy(test, krate.join(format!("tests/{fixture}.rs"))).unwrap();
+        members.push(format!("\"{name}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    let test = cargo(&workspace, &["test", "--offline", "--quiet", "--test", "unions"]).output().unwrap();
+    let test = cargo(&workspace, &["test", "--offline", "--quiet", "--workspace", "--tests"]).output().unwrap();
     assert!(
         test.status.success(),
-        "the union tests failed:\n{}\n{}",
+        "the fixture tests failed:\n{}\n{}",
         String::from_utf8_lossy(&test.stdout),
         String::from_utf8_lossy(&test.stderr)
     );

@@ -51,8 +51,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use futures_util;
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy,
-    TokenFuture, TokenProvider,
+    ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions,
+    RetryPolicy, TokenFuture, TokenProvider,
 };
 /// The README's examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::operations::{GetEnterpriseAgentsUnitsUsage, GetTestsUnitsUsage, GetUsage};
-use crate::runtime::{Auth, Config, RetryPolicy, TokenProvider};
+use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};
 
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.thousandeyes.com/v7`.
 pub const DEFAULT_BASE_URL: &str = "https://api.thousandeyes.com/v7";
@@ -14,6 +14,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.thousandeyes.com/v7";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take, unless configured otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest reply body read, unless configured otherwise: 64 MiB.
+const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
 /// Response headers that carry this API's request id.
 const REQUEST_ID_HEADERS: &[&str] = &[];
 /// Client for the ThousandEyes Usage API.
@@ -165,6 +167,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     timeout: Option<Option<Duration>>,
     connect_timeout: Option<Duration>,
+    max_response_size: Option<u64>,
+    allow_insecure_http: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -207,6 +211,11 @@ impl ClientBuilder {
 
     /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
     /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
+    ///
+    /// Its redirect policy applies too. The client this builder makes
+    /// otherwise follows redirects only within the origin of the request
+    /// and sends no `Referer`, so no credential reaches another host;
+    /// give yours `reqwest::redirect::Policy::none()` or a policy as strict.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -232,13 +241,33 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest reply body the client reads, in bytes (64 MiB unless
+    /// set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    /// Token replies are held to the same limit.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Allows credentials over plain `http://` to hosts other than this
+    /// machine. Without it, [`build`](Self::build) refuses a base URL or
+    /// token URL that would send a token or secret in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     ///
-    /// When no HTTP client was given and one cannot be created (the TLS
-    /// backend fails to initialise).
-    pub fn build(self) -> Result<Client, reqwest::Error> {
+    /// When a server variable set here could change the server's host or
+    /// path (it holds `/ ? # @ :`, `%` or whitespace); when credentials
+    /// would go over plain HTTP to another machine (see
+    /// [`allow_insecure_http`](Self::allow_insecure_http)); or when no HTTP
+    /// client was given and one cannot be created (the TLS backend fails
+    /// to initialise).
+    pub fn build(self) -> Result<Client, BuildError> {
         let http = match self.http.clone() {
             Some(http) => http,
             None => {
@@ -246,6 +275,8 @@ impl ClientBuilder {
                     .connect_timeout(
                         self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     )
+                    .redirect(runtime::redirect_policy())
+                    .referer(false)
                     .build()?
             }
         };
@@ -255,7 +286,13 @@ impl ClientBuilder {
         };
         let retry = self.retry.clone().unwrap_or_default();
         let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+        let max_response_bytes = self
+            .max_response_size
+            .unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
         let auth = self.auth;
+        if !matches!(auth, Auth::None) {
+            runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
+        }
         let config = Config {
             base_url,
             auth,
@@ -263,6 +300,7 @@ impl ClientBuilder {
             retry,
             timeout,
             request_id_headers: REQUEST_ID_HEADERS,
+            max_response_bytes,
         };
         Ok(Client { config: Arc::new(config) })
     }

@@ -56,16 +56,20 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let std_imports = uses.std_imports();
     let server_enums = variables.iter().filter(|v| !v.allowed.is_empty()).map(server_enum);
     let (var_fields, var_setters, var_values) = server_variable_parts(variables);
-    let base_url_expr = base_url_expr(server, &var_values);
+    // The checked values, as locals of `build` named apart from its own.
+    let var_locals: Vec<_> =
+        var_values.iter().map(|f| quote::format_ident!("server_{}", f.to_string().trim_start_matches("r#"))).collect();
+    let base_url_expr = base_url_expr(server, &var_locals);
     let Credentials { fields: credential_fields, methods: credential_methods, auth: build_auth } =
-        client_credentials(api, &var_values);
+        client_credentials(api, &var_locals);
     let request_id_headers = &api.request_id_headers;
     let has_credentials = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
     let runtime_imports = if has_credentials {
-        quote!(use crate::runtime::{Auth, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider};)
+        quote!(use crate::runtime::{self, Auth, BuildError, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider};)
     } else {
-        quote!(use crate::runtime::{Auth, Config, RetryPolicy, TokenProvider};)
+        quote!(use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};)
     };
+    let var_checks = server_variable_checks(variables, &var_values, &var_locals);
 
     let client_doc = doc_attrs(&format!(
         "Client for the {}.\n\nCloning is cheap: clones share one connection pool, configuration and token cache. \
@@ -97,6 +101,8 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
         /// How long connecting may take, unless configured otherwise.
         const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+        /// The largest reply body read, unless configured otherwise: 64 MiB.
+        const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
         /// Response headers that carry this API's request id.
         const REQUEST_ID_HEADERS: &[&str] = &[#(#request_id_headers),*];
 
@@ -156,6 +162,8 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             retry: Option<RetryPolicy>,
             timeout: Option<Option<Duration>>,
             connect_timeout: Option<Duration>,
+            max_response_size: Option<u64>,
+            allow_insecure_http: bool,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -196,6 +204,11 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
 
             /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
             /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
+            ///
+            /// Its redirect policy applies too. The client this builder makes
+            /// otherwise follows redirects only within the origin of the request
+            /// and sends no `Referer`, so no credential reaches another host;
+            /// give yours `reqwest::redirect::Policy::none()` or a policy as strict.
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
                 self.http = Some(client);
                 self
@@ -221,26 +234,53 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                 self
             }
 
+            /// The largest reply body the client reads, in bytes (64 MiB unless
+            /// set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+            /// Token replies are held to the same limit.
+            pub fn max_response_size(mut self, bytes: u64) -> Self {
+                self.max_response_size = Some(bytes);
+                self
+            }
+
+            /// Allows credentials over plain `http://` to hosts other than this
+            /// machine. Without it, [`build`](Self::build) refuses a base URL or
+            /// token URL that would send a token or secret in clear text.
+            pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+                self.allow_insecure_http = allow;
+                self
+            }
+
             /// Builds the client.
             ///
             /// # Errors
             ///
-            /// When no HTTP client was given and one cannot be created (the TLS
-            /// backend fails to initialise).
-            pub fn build(self) -> Result<Client, reqwest::Error> {
+            /// When a server variable set here could change the server's host or
+            /// path (it holds `/ ? # @ :`, `%` or whitespace); when credentials
+            /// would go over plain HTTP to another machine (see
+            /// [`allow_insecure_http`](Self::allow_insecure_http)); or when no HTTP
+            /// client was given and one cannot be created (the TLS backend fails
+            /// to initialise).
+            pub fn build(self) -> Result<Client, BuildError> {
                 let http = match self.http.clone() {
                     Some(http) => http,
                     None => reqwest::Client::builder()
                         .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                        .redirect(runtime::redirect_policy())
+                        .referer(false)
                         .build()?,
                 };
+                #(#var_checks)*
                 let base_url = match self.base_url.clone() {
                     Some(url) => url,
                     None => #base_url_expr,
                 };
                 let retry = self.retry.clone().unwrap_or_default();
                 let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+                let max_response_bytes = self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
                 #build_auth
+                if !matches!(auth, Auth::None) {
+                    runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
+                }
                 let config = Config {
                     base_url,
                     auth,
@@ -248,6 +288,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                     retry,
                     timeout,
                     request_id_headers: REQUEST_ID_HEADERS,
+                    max_response_bytes,
                 };
                 Ok(Client { config: Arc::new(config) })
             }
@@ -365,19 +406,48 @@ fn base_url_expr(server: Option<&Server>, var_fields: &[proc_macro2::Ident]) -> 
     fill_template(&server.template, &server.variables, var_fields)
 }
 
-/// `template` with `{variable}` replaced by the builder's value or the default.
+/// `template` with `{variable}` replaced by each variable's checked value
+/// (the locals [`server_variable_checks`] makes).
 fn fill_template(template: &str, variables: &[ServerVariable], var_fields: &[proc_macro2::Ident]) -> TokenStream {
     let replacements = variables.iter().zip(var_fields).map(|(var, field)| {
         let placeholder = format!("{{{}}}", var.name);
-        let default = &var.default;
-        let value = if var.allowed.is_empty() {
-            quote!(self.#field.as_deref().unwrap_or(#default))
-        } else {
-            quote!(self.#field.as_ref().map_or(#default, |v| v.as_str()))
-        };
-        quote!(.replace(#placeholder, #value))
+        quote!(.replace(#placeholder, #field))
     });
     quote!(#template.to_string() #(#replacements)*)
+}
+
+/// `let region = ...;` for each server variable in `build`: the spec's
+/// default, a listed value, or the application's own value once checked, so
+/// that no value can change the server's host or path.
+fn server_variable_checks(
+    variables: &[ServerVariable],
+    var_fields: &[proc_macro2::Ident],
+    locals: &[proc_macro2::Ident],
+) -> Vec<TokenStream> {
+    variables
+        .iter()
+        .zip(var_fields.iter().zip(locals))
+        .map(|(var, (field, local))| {
+            let (name, default) = (&var.name, &var.default);
+            if var.allowed.is_empty() {
+                quote! {
+                    let #local: &str = match self.#field.as_deref() {
+                        Some(value) => runtime::server_variable(#name, value)?,
+                        None => #default,
+                    };
+                }
+            } else {
+                let ty = ident(&var.type_name);
+                quote! {
+                    let #local: &str = match &self.#field {
+                        Some(#ty::Other(value)) => runtime::server_variable(#name, value)?,
+                        Some(listed) => listed.as_str(),
+                        None => #default,
+                    };
+                }
+            }
+        })
+        .collect()
 }
 
 /// The parts of `ClientBuilder` for OAuth 2 client credentials, present only
@@ -424,16 +494,20 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
                 self.token_url = Some(url.into());
                 self
             }
-
-            fn default_token_url(&self) -> String {
-                #default_url
-            }
         },
         auth: quote! {
             let auth = match self.client_credentials.clone() {
                 Some((client_id, secret)) => {
-                    let token_url = self.token_url.clone().unwrap_or_else(|| self.default_token_url());
-                    Auth::ClientCredentials(Arc::new(ClientCredentials::new(token_url, client_id, secret.0, http.clone())))
+                    let token_url = self.token_url.clone().unwrap_or_else(|| #default_url);
+                    runtime::check_secure("token URL", &token_url, self.allow_insecure_http)?;
+                    Auth::ClientCredentials(Arc::new(ClientCredentials::new(
+                        token_url,
+                        client_id,
+                        secret.0,
+                        http.clone(),
+                        timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        max_response_bytes,
+                    )))
                 }
                 None => self.auth,
             };

@@ -24,6 +24,7 @@ use crate::{GeneratedFile, Options};
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
     ("error.rs", include_str!("../../../templates/runtime/error.rs")),
+    ("guard.rs", include_str!("../../../templates/runtime/guard.rs")),
     ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     ("oauth.rs", include_str!("../../../templates/runtime/oauth.rs")),
     ("paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
@@ -267,7 +268,7 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         pub use client::{#(#client_exports),*};
         pub use futures_util;
         pub use reqwest;
-        pub use runtime::{ApiError, ApiResponse, AuthError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider};
+        pub use runtime::{ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider};
 
         /// The README's examples, compiled by `cargo test --doc`.
         #[cfg(doctest)]

@@ -39,6 +39,14 @@ pub enum Error<E> {
         /// The vendor's request or correlation id, if the reply carried one.
         request_id: Option<String>,
     },
+    /// The reply's body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)).
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The reply's body does not match the documented type.
     Decode {
         /// The HTTP status.
@@ -57,7 +65,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status()),
-            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::InvalidRequest(_) | Error::Auth(_) => None,
         }
@@ -102,6 +112,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Decode { status, excerpt, source, .. } => {
                 write!(f, "could not decode the {status} reply ({source}): {excerpt}")
             }
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "the {status} reply is larger than the limit of {limit} bytes")
+            }
         }
     }
 }
@@ -126,6 +139,7 @@ pub(crate) enum SendError {
     Auth(AuthError),
     Transport(reqwest::Error),
     Timeout(reqwest::Error),
+    TooLarge { status: StatusCode, limit: u64 },
 }
 
 impl SendError {
@@ -145,6 +159,7 @@ impl<E> From<SendError> for Error<E> {
             SendError::Auth(e) => Error::Auth(e),
             SendError::Transport(e) => Error::Transport(e),
             SendError::Timeout(e) => Error::Timeout(e),
+            SendError::TooLarge { status, limit } => Error::ResponseTooLarge { status, limit },
         }
     }
 }
@@ -152,14 +167,55 @@ impl<E> From<SendError> for Error<E> {
 /// How many bytes of an undecodable body an error keeps.
 const EXCERPT_LEN: usize = 256;
 
-/// The start of a body, as text.
+/// The start of a body, as text. Control and bidirectional-override
+/// characters are escaped (`\n`, `\u{1b}`), so a reply cannot forge lines
+/// of a log or drive the terminal that shows the error.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let end = body.len().min(EXCERPT_LEN);
-    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    let mut text = String::new();
+    for c in String::from_utf8_lossy(&body[..end]).chars() {
+        let unsafe_char = c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if unsafe_char {
+            text.extend(c.escape_default());
+        } else {
+            text.push(c);
+        }
+    }
     if body.len() > EXCERPT_LEN {
         text.push('…');
     }
     text
+}
+
+/// Why a [`Client`](crate::Client) could not be built.
+#[derive(Debug)]
+pub struct BuildError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        BuildError { message: message.into(), source: None }
+    }
+}
+
+impl From<reqwest::Error> for BuildError {
+    fn from(e: reqwest::Error) -> Self {
+        BuildError { message: "the HTTP client cannot be created".into(), source: Some(Box::new(e)) }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// A credential that never shows in `Debug` output.
