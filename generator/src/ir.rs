@@ -293,6 +293,8 @@ pub enum QueryStyle {
     PipeDelimited,
     /// An object, `form` exploded: one pair per property, `p1=a&p2=b`.
     ObjectExploded,
+    /// An object, `form` without explode: `k=p1,a,p2,b`.
+    ObjectComma,
     /// An object as `deepObject`: `k[p1]=a&k[p2]=b`.
     DeepObject,
 }

@@ -48,38 +48,74 @@ impl ToParam for serde_json::Value {
 }
 
 /// Query pairs in the order they are added; encoded when the URL is built.
+///
+/// A pair's value is one or more parts joined by a delimiter (`,` for
+/// `form` without explode, `%20` for `spaceDelimited`, `|` for
+/// `pipeDelimited`): each part is percent-encoded, the delimiter is not, so
+/// a `,` inside a value stays apart from the `,` between values.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Query {
-    pub(crate) pairs: Vec<(Cow<'static, str>, String)>,
+    pub(crate) pairs: Vec<QueryPair>,
+}
+
+/// One `key=value` of a query.
+#[derive(Clone, Debug)]
+pub(crate) struct QueryPair {
+    pub(crate) key: Cow<'static, str>,
+    pub(crate) parts: Vec<String>,
+    /// Written as is between the parts.
+    pub(crate) delimiter: &'static str,
+}
+
+/// `application/x-www-form-urlencoded` as browsers and `url` write it:
+/// everything but ASCII letters, digits and `*-._` is percent-encoded.
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+fn form_encode(text: &str, out: &mut String) {
+    for piece in percent_encoding::utf8_percent_encode(text, FORM) {
+        // A space is `+` in a form-encoded query.
+        if piece == "%20" {
+            out.push('+');
+        } else {
+            out.push_str(piece);
+        }
+    }
 }
 
 impl Query {
     /// `name=value`.
     pub(crate) fn push<T: ToParam>(&mut self, name: &'static str, value: &T) {
-        self.pairs.push((Cow::Borrowed(name), value.to_param()));
+        self.pairs.push(QueryPair { key: Cow::Borrowed(name), parts: vec![value.to_param()], delimiter: "" });
     }
 
     /// An object: one pair per property (`style: form`, exploded), or
     /// `name[property]=value` pairs (`style: deepObject`). Absent and null
     /// properties are left out; arrays repeat the key.
     pub(crate) fn push_object<T: serde::Serialize, E>(&mut self, name: &'static str, value: &T, deep: bool) -> Result<(), Error<E>> {
-        let value = serde_json::to_value(value)
-            .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))?;
-        let serde_json::Value::Object(properties) = value else {
-            return Err(Error::InvalidRequest(format!("parameter `{name}` is not an object")));
-        };
-        for (key, value) in properties {
+        for (key, value) in object_properties(name, value)? {
             let key: Cow<'static, str> = if deep { Cow::Owned(format!("{name}[{key}]")) } else { Cow::Owned(key) };
             match value {
-                serde_json::Value::Null => {}
                 serde_json::Value::Array(items) => {
                     for item in items {
-                        self.pairs.push((key.clone(), item.to_param()));
+                        self.pairs.push(QueryPair { key: key.clone(), parts: vec![item.to_param()], delimiter: "" });
                     }
                 }
-                other => self.pairs.push((key, other.to_param())),
+                other => self.pairs.push(QueryPair { key, parts: vec![other.to_param()], delimiter: "" }),
             }
         }
+        Ok(())
+    }
+
+    /// An object as one pair (`style: form`, `explode: false`):
+    /// `name=p1,a,p2,b`. Absent and null properties are left out.
+    pub(crate) fn push_object_joined<T: serde::Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+        let mut parts = Vec::new();
+        for (key, value) in object_properties(name, value)? {
+            parts.push(key);
+            parts.push(value.to_param());
+        }
+        self.pairs.push(QueryPair { key: Cow::Borrowed(name), parts, delimiter: "," });
         Ok(())
     }
 
@@ -92,9 +128,43 @@ impl Query {
 
     /// `name=a<sep>b` (comma for `form` without explode, space, or pipe).
     pub(crate) fn push_joined<T: ToParam>(&mut self, name: &'static str, values: &[T], separator: &str) {
-        let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
-        self.pairs.push((Cow::Borrowed(name), joined.join(separator)));
+        let delimiter = match separator {
+            " " => "%20",
+            "|" => "|",
+            _ => ",",
+        };
+        let parts = values.iter().map(ToParam::to_param).collect();
+        self.pairs.push(QueryPair { key: Cow::Borrowed(name), parts, delimiter });
     }
+
+    /// The encoded query, without the `?`.
+    pub(crate) fn encoded(&self) -> String {
+        let mut out = String::new();
+        for (i, pair) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            form_encode(&pair.key, &mut out);
+            out.push('=');
+            for (j, part) in pair.parts.iter().enumerate() {
+                if j > 0 {
+                    out.push_str(pair.delimiter);
+                }
+                form_encode(part, &mut out);
+            }
+        }
+        out
+    }
+}
+
+/// The non-null properties of an object parameter, in order.
+fn object_properties<T: serde::Serialize, E>(name: &str, value: &T) -> Result<Vec<(String, serde_json::Value)>, Error<E>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))?;
+    let serde_json::Value::Object(properties) = value else {
+        return Err(Error::InvalidRequest(format!("parameter `{name}` is not an object")));
+    };
+    Ok(properties.into_iter().filter(|(_, v)| !v.is_null()).collect())
 }
 
 /// Percent-encodes a path parameter so that it stays one path segment:
@@ -114,15 +184,43 @@ pub(crate) fn join_simple<T: ToParam>(values: &[T]) -> String {
 mod tests {
     use super::*;
 
+    /// Every query style and explode combination of OpenAPI 3, with
+    /// OpenAPI's own examples (`color` as a string, an array and an object)
+    /// and values holding the delimiters, which must stay data.
     #[test]
-    fn objects_become_pairs() {
-        let filter = serde_json::json!({"status": "open", "tags": ["a", "b"], "gone": null});
+    fn every_query_style_encodes_as_openapi_defines() {
+        let array = vec!["blue".to_string(), "black".to_string(), "brown".to_string()];
+        // Properties come in name order (serde_json's map).
+        let object = serde_json::json!({"B": 150, "G": 200, "R": 100});
+        type Case = (&'static str, fn(&mut Query, &[String], &serde_json::Value), &'static str);
+        let cases: [Case; 11] = [
+            ("form, explode, string", |q, _, _| q.push("color", &"blue".to_string()), "color=blue"),
+            ("form, explode, array", |q, a, _| q.push_each("color", a), "color=blue&color=black&color=brown"),
+            ("form, array", |q, a, _| q.push_joined("color", a, ","), "color=blue,black,brown"),
+            ("spaceDelimited, array", |q, a, _| q.push_joined("color", a, " "), "color=blue%20black%20brown"),
+            ("pipeDelimited, array", |q, a, _| q.push_joined("color", a, "|"), "color=blue|black|brown"),
+            ("form, explode, object", |q, _, o| q.push_object::<_, ()>("color", o, false).unwrap(), "B=150&G=200&R=100"),
+            ("form, object", |q, _, o| q.push_object_joined::<_, ()>("color", o).unwrap(), "color=B,150,G,200,R,100"),
+            ("deepObject, object", |q, _, o| q.push_object::<_, ()>("color", o, true).unwrap(), "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100"),
+            ("form, delimiters in data", |q, _, _| {
+                q.push_joined("v", &["a,b".to_string(), "c|d".to_string(), "e f".to_string()], ",")
+            }, "v=a%2Cb,c%7Cd,e+f"),
+            ("pipeDelimited, delimiters in data", |q, _, _| {
+                q.push_joined("v", &["a,b".to_string(), "c|d".to_string()], "|")
+            }, "v=a%2Cb|c%7Cd"),
+            ("spaceDelimited, delimiters in data", |q, _, _| {
+                q.push_joined("v", &["e f".to_string(), "g".to_string()], " ")
+            }, "v=e+f%20g"),
+        ];
+        for (name, add, expected) in cases {
+            let mut query = Query::default();
+            add(&mut query, &array, &object);
+            assert_eq!(query.encoded(), expected, "{name}");
+        }
+        // Absent and null properties are left out; arrays in objects repeat the key.
         let mut query = Query::default();
-        query.push_object::<_, ()>("filter", &filter, true).unwrap();
-        query.push_object::<_, ()>("page", &serde_json::json!({"number": 2}), false).unwrap();
-        let pairs: Vec<(String, String)> = query.pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-        let expected = [("filter[status]", "open"), ("filter[tags]", "a"), ("filter[tags]", "b"), ("number", "2")];
-        assert_eq!(pairs, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+        query.push_object::<_, ()>("filter", &serde_json::json!({"status": "open", "tags": ["a", "b"], "gone": null}), true).unwrap();
+        assert_eq!(query.encoded(), "filter%5Bstatus%5D=open&filter%5Btags%5D=a&filter%5Btags%5D=b");
     }
 
     #[test]

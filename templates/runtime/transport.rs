@@ -119,7 +119,11 @@ async fn send_in_span(
     let mut url = reqwest::Url::parse(&url_text)
         .map_err(|e| SendError::InvalidRequest(format!("`{url_text}` is not a valid URL: {e}")))?;
     if !request.query.pairs.is_empty() {
-        url.query_pairs_mut().extend_pairs(request.query.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
+        let query = match url.query() {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{}", request.query.encoded()),
+            _ => request.query.encoded(),
+        };
+        url.set_query(Some(&query));
     }
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);

@@ -81,7 +81,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
 fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
     let mut members = Vec::new();
-    for fixture in ["unions", "header_params"] {
+    for fixture in ["unions", "header_params", "query_styles"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
         let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml") };
@@ -91,6 +91,9 @@ fn fixture_crates_behave_as_documented() {
         std::fs::create_dir_all(krate.join("tests")).unwrap();
         let test = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixture_tests/{fixture}.rs"));
         std::fs::copy(test, krate.join(format!("tests/{fixture}.rs"))).unwrap();
+        std::fs::create_dir_all(krate.join("tests/raw_server")).unwrap();
+        let server = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixture_tests/raw_server/mod.rs");
+        std::fs::copy(server, krate.join("tests/raw_server/mod.rs")).unwrap();
         members.push(format!("\"{name}\""));
     }
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));

@@ -94,7 +94,7 @@ async fn get_usage_joins_expand_with_commas_and_decodes_the_whole_tree() {
         .into_body();
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/usage");
-    assert_eq!(request.url.query(), Some("aid=1234&expand=test%2Centerprise-agent-unit%2Cfuture-thing"));
+    assert_eq!(request.url.query(), Some("aid=1234&expand=test,enterprise-agent-unit,future-thing"));
     let usage = reply.usage.unwrap();
     let quota = usage.quota.unwrap();
     assert_eq!(quota.cloud_units_included, Some(10_000_000_000));

@@ -366,6 +366,7 @@ fn param_code(p: &Param) -> TokenStream {
     let write = |value: TokenStream| match p.location {
         ParamLocation::Query if p.style == QueryStyle::ObjectExploded => quote!(request.query.push_object(#api, #value, false)?;),
         ParamLocation::Query if p.style == QueryStyle::DeepObject => quote!(request.query.push_object(#api, #value, true)?;),
+        ParamLocation::Query if p.style == QueryStyle::ObjectComma => quote!(request.query.push_object_joined(#api, #value)?;),
         ParamLocation::Query if is_array => match p.style {
             QueryStyle::FormComma => quote!(request.query.push_joined(#api, #value, ",");),
             QueryStyle::SpaceDelimited => quote!(request.query.push_joined(#api, #value, " ");),

@@ -241,6 +241,7 @@ impl<'a> Lowerer<'a> {
         let style = match (location, is_object, style) {
             (ParamLocation::Query, true, QueryStyle::DeepObject) => QueryStyle::DeepObject,
             (ParamLocation::Query, true, QueryStyle::FormExploded) => QueryStyle::ObjectExploded,
+            (ParamLocation::Query, true, QueryStyle::FormComma) => QueryStyle::ObjectComma,
             (_, true, _) => {
                 self.unsupported(
                     pointer,

@@ -1,0 +1,30 @@
+//! Copied into the crate generated from `tests/fixtures/query_styles.yaml`
+//! and run there: every query style reaches the wire as OpenAPI 3 defines
+//! it, with delimiters as they are and delimiters inside values encoded.
+
+mod raw_server;
+
+use fixtures_query_styles::types::SearchColor;
+use raw_server::one_request_server;
+
+#[tokio::test]
+async fn every_style_is_written_as_openapi_defines() {
+    let (address, head) = one_request_server();
+    let client = fixtures_query_styles::Client::builder().base_url(address).build().unwrap();
+    client
+        .search("a b,c")
+        .tag(vec!["x,y".into(), "z".into()])
+        .ids(vec![1, 2, 3])
+        .words(vec!["one two".into(), "three".into()])
+        .flags(vec![true, false])
+        .color(SearchColor { r: Some(100), g: Some(200) })
+        .send()
+        .await
+        .unwrap();
+    let head = head.recv().unwrap();
+    let request_line = head.lines().next().unwrap();
+    assert_eq!(
+        request_line,
+        "GET /search?q=a+b%2Cc&tag=x%2Cy&tag=z&ids=1,2,3&words=one+two%20three&flags=true|false&color=G,200,R,100 HTTP/1.1"
+    );
+}
