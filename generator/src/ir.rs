@@ -131,8 +131,13 @@ pub struct Operation {
     pub api_name: String,
     /// snake_case method name on the client.
     pub rust_name: String,
-    /// UpperCamelCase stem for the operation's builder and error types.
+    /// UpperCamelCase name of the operation's request builder.
     pub type_name: String,
+    /// Name of its enum of documented error replies (`{Op}Error` unless taken).
+    pub error_name: String,
+    /// Name of its enum of successful replies, where there are several
+    /// (`{Op}Response` unless taken).
+    pub response_name: String,
     /// HTTP method.
     pub method: Method,
     /// Path template as in the spec (`/v1/things/{id}`).
@@ -226,8 +231,8 @@ pub enum NextPage {
 pub struct Poll {
     /// Rust method name of the polled operation.
     pub operation: String,
-    /// Its type name stem.
-    pub operation_type: String,
+    /// The name of its error enum.
+    pub operation_error: String,
     /// The polled operation's required arguments, in order.
     pub args: Vec<PollArg>,
     /// The status field in the polled operation's reply.

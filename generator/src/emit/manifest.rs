@@ -264,10 +264,10 @@ fn details(api: &Api, examples: &super::example::Examples<'_>) -> String {
         let returns = match success(op) {
             Success::Empty => "`()`".to_string(),
             Success::One(t) => format!("`{}`", type_name(t)),
-            Success::Several(_) => format!("`{}Response`", op.type_name),
+            Success::Several(_) => format!("`{}`", op.response_name),
         };
         let auth = if op.security.is_empty() { "none".to_string() } else { op.security.iter().map(|s| code(s)).collect::<Vec<_>>().join(" or ") };
-        out.push_str(&format!("- Request body: {body}\n- Returns: {returns}\n- Errors: `{}Error`\n- Authentication: {auth}\n", op.type_name));
+        out.push_str(&format!("- Request body: {body}\n- Returns: {returns}\n- Errors: `{}`\n- Authentication: {auth}\n", op.error_name));
         if let Some(accept) = accept_header(op) {
             out.push_str(&format!("- {}\n", code(&format!("Accept: {accept}"))));
         }

@@ -282,10 +282,10 @@ fn operations_mod(api: &Api) -> TokenStream {
         // `r#type` is a valid module name; its file is `type.rs`.
         let module = ident(&op.rust_name);
         let builder = ident(&op.type_name);
-        let error = quote::format_ident!("{}Error", op.type_name);
+        let error = ident(&op.error_name);
         let extra = match operation::success(op) {
             operation::Success::Several(_) => {
-                let r = quote::format_ident!("{}Response", op.type_name);
+                let r = ident(&op.response_name);
                 quote!(, #r)
             }
             _ => quote!(),

@@ -55,7 +55,7 @@ pub fn success(op: &Operation) -> Success<'_> {
 pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &std::sync::Arc<std::collections::BTreeSet<String>>) -> TokenStream {
     let mut uses = Uses::qualifying(operation_names, NAMES_IN_SCOPE);
     let builder = ident(&op.type_name);
-    let error_enum = format_ident!("{}Error", op.type_name);
+    let error_enum = ident(&op.error_name);
     let method = format_ident!("{}", op.method.as_str());
 
     // Builder fields: required ones set by `new`, optional ones by setters.
@@ -145,7 +145,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
 
     // Success type and the match arms that decode each documented status.
     let success = success(op);
-    let success_enum_name = format_ident!("{}Response", op.type_name);
+    let success_enum_name = ident(&op.response_name);
     let (ok_ty, success_enum) = match &success {
         Success::Empty => (quote!(()), quote!()),
         Success::One(ty) => (uses.ty(ty), quote!()),
@@ -236,7 +236,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
     let runtime_extra = if op.poll.is_some() { quote!(, PollError, PollOptions) } else { quote!() };
     let extra_imports = match &op.poll {
         Some(poll) => {
-            let target_error = format_ident!("{}Error", poll.operation_type);
+            let target_error = ident(&poll.operation_error);
             quote!(use crate::operations::#target_error;)
         }
         None => quote!(),
@@ -498,7 +498,7 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
     let Some(poll) = &op.poll else { return quote!() };
     let result = uses.ty(&poll.result_ty);
     let target = ident(&poll.operation);
-    let target_error = format_ident!("{}Error", poll.operation_type);
+    let target_error = ident(&poll.operation_error);
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut args = Vec::new();

@@ -32,8 +32,8 @@ impl Uses {
         let mut names = BTreeSet::new();
         for op in &api.operations {
             names.insert(op.type_name.clone());
-            names.insert(format!("{}Error", op.type_name));
-            names.insert(format!("{}Response", op.type_name));
+            names.insert(op.error_name.clone());
+            names.insert(op.response_name.clone());
         }
         Arc::new(names)
     }

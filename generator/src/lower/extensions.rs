@@ -160,7 +160,7 @@ impl<'a> Lowerer<'a> {
         }
         Some(Poll {
             operation: target.rust_name.clone(),
-            operation_type: target.type_name.clone(),
+            operation_error: target.error_name.clone(),
             args,
             status,
             done,

@@ -18,7 +18,7 @@ use crate::ir::{
 
 /// Names an operation's builder uses itself, so parameters may not take them.
 const RESERVED_PARAM_NAMES: &[&str] =
-    &["client", "send", "body", "options", "with_retry", "with_timeout", "into_pages", "into_items", "send_and_poll"];
+    &["client", "new", "send", "body", "options", "with_retry", "with_timeout", "into_pages", "into_items", "send_and_poll"];
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
@@ -30,7 +30,13 @@ impl<'a> Lowerer<'a> {
         // Operation files and client.rs have these in scope themselves.
         let mut type_names = Namespace::with_reserved(&[
             "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
+            "BuildError", "Auth", "RetryPolicy", "TokenProvider", "ClientCredentials", "Duration", "PollError",
+            "PollOptions", "Stream", "Default",
         ]);
+        // Builders are imported beside the model types and the prelude.
+        for reserved in crate::ident::RESERVED_TYPE_NAMES {
+            type_names.claim(reserved);
+        }
         let mut first_seen: HashMap<String, String> = HashMap::new();
         let mut polls = Vec::new();
         for (path, item) in doc.paths.iter() {
@@ -56,6 +62,12 @@ impl<'a> Lowerer<'a> {
                 first_seen.insert(api_name.clone(), pointer.clone());
                 let rust_name = method_names.claim(&snake(&api_name));
                 let type_name = type_names.claim(&camel(&api_name));
+                // The operation's other types, claimed here so that no other
+                // operation's builder can take their names (`getPet` and
+                // `getPetError`).
+                let stem = type_name.trim_start_matches("r#").to_string();
+                let error_name = type_names.claim(&format!("{stem}Error"));
+                let response_name = type_names.claim(&format!("{stem}Response"));
                 let lowered =
                     self.lower_operation(op, &item.parameters, method, path, &pointer, api_name.clone(), rust_name, type_name);
                 if !self.unsupported.is_empty() {
@@ -69,7 +81,9 @@ impl<'a> Lowerer<'a> {
                     self.diags.items.extend(reasons.into_iter().skip(1));
                     continue;
                 }
-                if let Some(lowered) = lowered {
+                if let Some(mut lowered) = lowered {
+                    lowered.error_name = error_name;
+                    lowered.response_name = response_name;
                     if let Some(ext) = op.extensions.get("x-apigen-poll") {
                         polls.push((operations.len(), ext, pointer.clone()));
                     }
@@ -166,6 +180,8 @@ impl<'a> Lowerer<'a> {
             api_name,
             rust_name,
             type_name,
+            error_name: String::new(),
+            response_name: String::new(),
             method,
             path: path.to_string(),
             path_parts,
