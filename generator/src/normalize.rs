@@ -22,16 +22,51 @@ pub fn normalize_31(doc: &mut Value) {
     walk(doc);
 }
 
+/// Walks the document outside schemas: schemas stand under `schema` keys
+/// and in `components/schemas`. Examples, defaults and extensions are data
+/// and are left alone.
 fn walk(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            rewrite_schema(map);
-            for child in map.values_mut() {
-                walk(child);
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    "schema" => walk_schema(child),
+                    "schemas" => {
+                        if let Value::Object(schemas) = child {
+                            schemas.values_mut().for_each(walk_schema);
+                        }
+                    }
+                    "example" | "examples" | "default" | "enum" | "const" => {}
+                    k if k.starts_with("x-") => {}
+                    _ => walk(child),
+                }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(walk),
         _ => {}
+    }
+}
+
+/// Rewrites a schema, then the schemas inside it by keyword: property names
+/// are names, not keywords, so a property called `const` or `type` stays one.
+fn walk_schema(value: &mut Value) {
+    let Value::Object(map) = value else { return };
+    rewrite_schema(map);
+    for (key, child) in map.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                if let Value::Object(named) = child {
+                    named.values_mut().for_each(walk_schema);
+                }
+            }
+            "items" | "prefixItems" | "allOf" | "oneOf" | "anyOf" => match child {
+                Value::Array(members) => members.iter_mut().for_each(walk_schema),
+                other => walk_schema(other),
+            },
+            "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else" | "unevaluatedItems"
+            | "unevaluatedProperties" | "additionalItems" => walk_schema(child),
+            _ => {}
+        }
     }
 }
 
@@ -109,8 +144,11 @@ mod tests {
                 "b": {"type": ["string", "integer"]},
                 "c": {"const": "x", "examples": ["x"]},
                 "d": {"type": "integer", "exclusiveMinimum": 0},
-                "e": {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]}
-            }}}}
+                "e": {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
+                "const": {"type": "string"},
+                "type": {"type": ["integer", "null"]},
+                "examples": {"type": "array", "items": {"type": "string"}}
+            }, "example": {"type": ["kept"], "const": 1}}}}
         });
         normalize_31(&mut doc);
         let p = &doc["components"]["schemas"]["A"]["properties"];
@@ -119,6 +157,11 @@ mod tests {
         assert_eq!(p["c"], json!({"type": "string", "enum": ["x"], "example": "x"}));
         assert_eq!(p["d"], json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}));
         assert_eq!(p["e"], json!({"oneOf": [{"$ref": "#/components/schemas/B"}], "nullable": true}));
+        // Property names are names, and examples are data.
+        assert_eq!(p["const"], json!({"type": "string"}));
+        assert_eq!(p["type"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(p["examples"], json!({"type": "array", "items": {"type": "string"}}));
+        assert_eq!(doc["components"]["schemas"]["A"]["example"], json!({"type": ["kept"], "const": 1}));
         assert_eq!(doc["openapi"], "3.0.3");
         assert_eq!(doc["paths"], json!({}));
     }

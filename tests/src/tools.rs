@@ -51,6 +51,14 @@ fn ensure(name: &str, install: impl FnOnce(&Path) -> Command) -> PathBuf {
 
 /// A command running openapi-spec-validator; add spec paths as arguments.
 pub fn spec_validator() -> Command {
+    let mut cmd = python_with_validator();
+    cmd.args(["-m", "openapi_spec_validator"]);
+    cmd
+}
+
+/// `python3` with openapi-spec-validator importable; add a script and its
+/// arguments.
+pub fn python_with_validator() -> Command {
     let dir = ensure("openapi-spec-validator-0.9.0", |scratch| {
         let mut cmd = Command::new("python3");
         cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
@@ -60,7 +68,7 @@ pub fn spec_validator() -> Command {
         cmd
     });
     let mut cmd = Command::new("python3");
-    cmd.args(["-m", "openapi_spec_validator"]).env("PYTHONPATH", dir);
+    cmd.env("PYTHONPATH", dir);
     cmd
 }
 

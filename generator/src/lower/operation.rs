@@ -391,6 +391,24 @@ impl<'a> Lowerer<'a> {
         if let Some(r) = &op.responses.default {
             entries.push((StatusMatch::Default, format!("{pointer}/responses/default"), r));
         }
+        // Keys as written, some of which `openapiv3` drops or reads as any
+        // number: HTTP statuses are `100` to `599` or `1XX` to `5XX`, as the
+        // OpenAPI schema's pattern says.
+        let written = self.raw.pointer(&format!("{pointer}/responses")).and_then(|v| v.as_object());
+        for key in written.into_iter().flat_map(|m| m.keys()) {
+            let bytes = key.as_bytes();
+            let status = bytes.len() == 3
+                && (b'1'..=b'5').contains(&bytes[0])
+                && (bytes[1..].iter().all(u8::is_ascii_digit) || &bytes[1..] == b"XX");
+            if !status && key != "default" && !key.starts_with("x-") {
+                self.error(
+                    &format!("{pointer}/responses/{}", escape_token(key)),
+                    format!("`{key}` is not an HTTP status"),
+                    "use a status from 100 to 599, a range such as `4XX`, or `default`",
+                );
+            }
+        }
+        entries.retain(|(s, _, _)| !matches!(s, StatusMatch::Code(c) if !(100..=599).contains(c)));
         entries.sort_by_key(|(s, _, _)| *s);
         let has_success = entries.iter().any(|(s, _, _)| is_success(*s));
         let several = entries.len() > 1;

@@ -36,6 +36,9 @@ impl<'s> Src<'s> {
     }
 }
 
+/// The types a schema may name (OpenAPI 3.0; 3.1's `null` is normalized away).
+const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+
 /// What a schema amounts to before it gets a name.
 enum Shape {
     Type(TypeRef),
@@ -270,7 +273,16 @@ impl<'a> Lowerer<'a> {
                 );
                 Shape::Type(TypeRef::Json)
             }
-            SchemaKind::Any(_) => Shape::Type(TypeRef::Json),
+            SchemaKind::Any(any) => {
+                if let Some(typ) = any.typ.as_deref().filter(|t| !KNOWN_TYPES.contains(t)) {
+                    self.error(
+                        &format!("{pointer}/type"),
+                        format!("`{typ}` is not a type"),
+                        format!("use one of {}", KNOWN_TYPES.join(", ")),
+                    );
+                }
+                Shape::Type(TypeRef::Json)
+            }
         }
     }
 
@@ -352,13 +364,18 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         name: &str,
     ) -> Shape {
+        // Members that repeat a type are one alternative; `members` keeps
+        // only the first of each, so that it stays aligned with `types`.
         let mut types = Vec::new();
+        let mut kept = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let ty = self.type_of(Src::of(member), &format!("{pointer}/{i}"), &format!("{name}Variant{i}"));
             if !types.contains(&ty) {
                 types.push(ty);
+                kept.push(member);
             }
         }
+        let members = kept;
         match types.len() {
             0 => return Shape::Type(TypeRef::Json),
             1 => return Shape::Type(types.remove(0)),
