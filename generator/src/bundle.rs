@@ -331,6 +331,21 @@ impl Bundler<'_> {
 mod tests {
     use super::*;
 
+    /// Only regular files, and only up to the limit, however the size
+    /// changes while reading.
+    #[test]
+    fn reads_only_regular_files_within_the_limit() {
+        let dir = std::env::temp_dir().join(format!("apigen-bundle-limit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("big.yaml"), "x".repeat(100)).unwrap();
+        assert!(read_spec_file(&dir.join("big.yaml"), 100).is_ok());
+        assert!(read_spec_file(&dir.join("big.yaml"), 99).unwrap_err().contains("larger than the limit"));
+        assert!(read_spec_file(&dir, 1 << 20).unwrap_err().contains("not a regular file"));
+        #[cfg(unix)]
+        assert!(read_spec_file(Path::new("/dev/zero"), 1 << 20).unwrap_err().contains("not a regular file"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// However a file is spelled (`sub/../m.yaml`, `./m.yaml`, `m.yaml`),
     /// it is read once, and so is the root when it refers to itself.
     #[test]

@@ -181,7 +181,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
 /// Keywords of the OpenAPI 3.0 Schema Object.
 const SCHEMA_KEYWORDS: &[&str] = &[
     // JSON Schema keywords OpenAPI 3.1 allows; ignored, but not mistakes.
-    "$anchor", "$comment", "$defs", "$id", "$schema", "contains", "contentEncoding", "contentMediaType",
+    "$anchor", "$comment", "$defs", "$id", "$schema", "contains", "contentEncoding", "contentMediaType", "definitions",
     "dependentRequired", "dependentSchemas", "else", "if", "maxContains", "minContains", "patternProperties",
     "prefixItems", "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties",
     // OpenAPI 3.0.

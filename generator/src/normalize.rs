@@ -50,6 +50,11 @@ fn walk(value: &mut Value) {
 /// Rewrites a schema, then the schemas inside it by keyword: property names
 /// are names, not keywords, so a property called `const` or `type` stays one.
 fn walk_schema(value: &mut Value) {
+    // 3.1's boolean schemas: `true` allows anything, `false` nothing.
+    if let Value::Bool(allows) = value {
+        *value = if *allows { json!({}) } else { json!({"not": {}}) };
+        return;
+    }
     let Value::Object(map) = value else { return };
     rewrite_schema(map);
     for (key, child) in map.iter_mut() {
@@ -63,6 +68,8 @@ fn walk_schema(value: &mut Value) {
                 Value::Array(members) => members.iter_mut().for_each(walk_schema),
                 other => walk_schema(other),
             },
+            // `additionalProperties: false` is also valid 3.0, and stays.
+            "additionalProperties" if child.is_boolean() => {}
             "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else" | "unevaluatedItems"
             | "unevaluatedProperties" | "additionalItems" => walk_schema(child),
             _ => {}
@@ -147,8 +154,10 @@ mod tests {
                 "e": {"oneOf": [{"$ref": "#/components/schemas/B"}, {"type": "null"}]},
                 "const": {"type": "string"},
                 "type": {"type": ["integer", "null"]},
-                "examples": {"type": "array", "items": {"type": "string"}}
-            }, "example": {"type": ["kept"], "const": 1}}}}
+                "examples": {"type": "array", "items": {"type": "string"}},
+                "never": false,
+                "anything": true
+            }, "additionalProperties": false, "example": {"type": ["kept"], "const": 1}}}}
         });
         normalize_31(&mut doc);
         let p = &doc["components"]["schemas"]["A"]["properties"];
@@ -157,6 +166,9 @@ mod tests {
         assert_eq!(p["c"], json!({"type": "string", "enum": ["x"], "example": "x"}));
         assert_eq!(p["d"], json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}));
         assert_eq!(p["e"], json!({"oneOf": [{"$ref": "#/components/schemas/B"}], "nullable": true}));
+        assert_eq!(p["never"], json!({"not": {}}));
+        assert_eq!(p["anything"], json!({}));
+        assert_eq!(doc["components"]["schemas"]["A"]["additionalProperties"], json!(false));
         // Property names are names, and examples are data.
         assert_eq!(p["const"], json!({"type": "string"}));
         assert_eq!(p["type"], json!({"type": "integer", "nullable": true}));

@@ -4,7 +4,7 @@
 
 mod raw_server;
 
-use fixtures_query_styles::types::SearchColor;
+use fixtures_query_styles::types::{SearchColor, SearchFiltersItem};
 use raw_server::one_request_server;
 
 #[tokio::test]
@@ -18,6 +18,7 @@ async fn every_style_is_written_as_openapi_defines() {
         .words(vec!["one two".into(), "three".into()])
         .flags(vec![true, false])
         .color(SearchColor { r: Some(100), g: Some(200) })
+        .filters(vec![SearchFiltersItem { field: Some("a".into()) }])
         .send()
         .await
         .unwrap();
@@ -25,6 +26,6 @@ async fn every_style_is_written_as_openapi_defines() {
     let request_line = head.lines().next().unwrap();
     assert_eq!(
         request_line,
-        "GET /search?q=a+b%2Cc&tag=x%2Cy&tag=z&ids=1,2,3&words=one+two%20three&flags=true|false&color=G,200,R,100 HTTP/1.1"
+        "GET /search?q=a+b%2Cc&tag=x%2Cy&tag=z&ids=1,2,3&words=one+two%20three&flags=true|false&filters=%7B%22field%22%3A%22a%22%7D&color=G,200,R,100 HTTP/1.1"
     );
 }

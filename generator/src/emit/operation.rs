@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::escape::{code, doc_attrs, line, method_link, or_else, prose};
 use super::rust_type::Uses;
 use crate::ident::ident;
-use crate::ir::{Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeRef};
+use crate::ir::{Api, Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeKind, TypeRef};
 
 /// Names the operation files use themselves; a model with one of these names
 /// is referred to through `types::` instead of being imported.
@@ -113,20 +113,22 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
     let path = path_code(op);
     let op_id = &op.api_name;
     let path_template = &op.path;
-    let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(param_code).collect();
+    let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| param_code(api, p)).collect();
     let body_code = match &op.body {
         Some(b) => {
             let mt = &b.media_type;
-            let write = |value: TokenStream| match b.encoding {
-                Encoding::Json => quote!(request.json_body(#mt, #value)?;),
-                Encoding::Form => quote!(request.form_body(#mt, #value)?;),
-                Encoding::Text => quote!(request.raw_body(#mt, #value.as_bytes().to_vec());),
-                Encoding::Bytes => quote!(request.raw_body(#mt, #value.clone());),
+            // `reference` for the serializers; `place` to copy bytes from
+            // (`&self.body.clone()` would borrow the clone).
+            let write = |reference: TokenStream, place: TokenStream| match b.encoding {
+                Encoding::Json => quote!(request.json_body(#mt, #reference)?;),
+                Encoding::Form => quote!(request.form_body(#mt, #reference)?;),
+                Encoding::Text => quote!(request.raw_body(#mt, #place.as_bytes().to_vec());),
+                Encoding::Bytes => quote!(request.raw_body(#mt, #place.clone());),
             };
             if b.required {
-                write(quote!(&self.body))
+                write(quote!(&self.body), quote!(self.body))
             } else {
-                let inner = write(quote!(body));
+                let inner = write(quote!(body), quote!(body));
                 quote!(if let Some(body) = &self.body { #inner })
             }
         }
@@ -359,10 +361,34 @@ fn segment(p: &Param) -> TokenStream {
     }
 }
 
-fn param_code(p: &Param) -> TokenStream {
+/// Whether values of `ty` have the runtime's `ToParam`: scalars, JSON
+/// values, and generated enums and unions (not structs, lists or maps).
+fn has_to_param(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    // Aliases are followed in a loop: a chain of them can be long.
+    for _ in 0..=api.types.len() {
+        match ty {
+            // `types` is sorted by name.
+            TypeRef::Named(n) => match api.types.binary_search_by(|t| t.rust_name.as_str().cmp(n)).ok().map(|i| &api.types[i].kind) {
+                Some(TypeKind::Enum { .. } | TypeKind::Union { .. }) => return true,
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => return false,
+            },
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Bytes => return false,
+            _ => return true,
+        }
+    }
+    false
+}
+
+fn param_code(api: &Api, p: &Param) -> TokenStream {
     let name = ident(&p.rust_name);
-    let api = &p.api_name;
+    let api_name = &p.api_name;
     let is_array = matches!(p.ty, TypeRef::Array(_));
+    // A list of objects (which OpenAPI leaves undefined) goes out as JSON
+    // text per item.
+    let as_json = matches!(&p.ty, TypeRef::Array(item) if !has_to_param(api, item));
+    let api = api_name;
     let write = |value: TokenStream| match p.location {
         ParamLocation::Query if p.style == QueryStyle::ObjectExploded => quote!(request.query.push_object(#api, #value, false)?;),
         ParamLocation::Query if p.style == QueryStyle::DeepObject => quote!(request.query.push_object(#api, #value, true)?;),
@@ -379,6 +405,17 @@ fn param_code(p: &Param) -> TokenStream {
         ParamLocation::Header if is_array => quote!(request.headers.push((#api, runtime::join_simple(#value)));),
         ParamLocation::Header => quote!(request.headers.push((#api, runtime::ToParam::to_param(#value)));),
         ParamLocation::Path => quote!(),
+    };
+    let write = |value: TokenStream| {
+        if as_json {
+            let inner = write(quote!(&items));
+            quote! {
+                let items = runtime::json_values(#value)?;
+                #inner
+            }
+        } else {
+            write(value)
+        }
     };
     if p.required {
         write(quote!(&self.#name))

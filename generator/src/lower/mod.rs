@@ -169,7 +169,8 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(t) => return Some((seen.last().cloned(), t)),
                 ReferenceOr::Reference { reference } => {
                     let prefix = format!("#/components/{kind}/");
-                    let Some(name) = reference.strip_prefix(&prefix) else {
+                    let decoded = decoded_fragment(reference);
+                    let Some(name) = decoded.strip_prefix(&prefix) else {
                         self.error(
                             pointer,
                             format!("`$ref: {reference}` does not point into `#/components/{kind}`"),
@@ -200,6 +201,36 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+}
+
+/// A `$ref` with its fragment percent-decoded: the fragment is a URI
+/// fragment, so `#/paths/~1chargers~1%7BchargerId%7D` names the path
+/// `/chargers/{chargerId}` (RFC 6901, section 6). Unchanged where there is
+/// nothing to decode or the result would not be UTF-8.
+fn decoded_fragment(reference: &str) -> std::borrow::Cow<'_, str> {
+    if !reference.contains('%') {
+        return std::borrow::Cow::Borrowed(reference);
+    }
+    let bytes = reference.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    match String::from_utf8(out) {
+        Ok(decoded) => std::borrow::Cow::Owned(decoded),
+        Err(_) => std::borrow::Cow::Borrowed(reference),
     }
 }
 

@@ -26,12 +26,15 @@ impl<'a> Lowerer<'a> {
         let mut operations = Vec::new();
         // A method's name is also its module's and file's under
         // `src/operations/`, where `mod.rs` is the layout's own.
-        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "mod", "r#mod"]);
+        // `operations` would be `operations::operations` (clippy: module_inception).
+        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "mod", "r#mod", "operations"]);
         // Operation files and client.rs have these in scope themselves.
         let mut type_names = Namespace::with_reserved(&[
             "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
             "BuildError", "Auth", "RetryPolicy", "TokenProvider", "ClientCredentials", "Duration", "PollError",
             "PollOptions", "Stream", "Default",
+            // A builder `New` with its `new` constructor trips clippy::self_named_constructors.
+            "New",
         ]);
         // Builders are imported beside the model types and the prelude.
         for reserved in crate::ident::RESERVED_TYPE_NAMES {

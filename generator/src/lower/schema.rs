@@ -149,7 +149,13 @@ impl<'a> Lowerer<'a> {
     /// defined under a name made from `hint`.
     pub(super) fn type_of(&mut self, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
         match src {
-            Src::Ref(reference) => match reference.strip_prefix("#/components/schemas/") {
+            Src::Ref(reference) => match super::decoded_fragment(reference).strip_prefix("#/components/schemas/") {
+                // Inside a component (its nested `definitions`, a property):
+                // read from the raw document like any other pointer.
+                Some(name) if name.contains('/') => {
+                    let target = super::decoded_fragment(reference)["#".len()..].to_string();
+                    self.pointer_schema(&target, reference, pointer)
+                }
                 Some(name) => {
                     let name = unescape_token(name);
                     match self.component_schema(&name) {
@@ -164,7 +170,7 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                 }
-                None => match reference.strip_prefix('#') {
+                None => match super::decoded_fragment(reference).strip_prefix('#') {
                     Some(target) if target.starts_with('/') => self.pointer_schema(target, reference, pointer),
                     _ => {
                         self.error(

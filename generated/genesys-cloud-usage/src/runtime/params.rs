@@ -170,6 +170,15 @@ fn object_properties<T: serde::Serialize, E>(name: &str, value: &T) -> Result<Ve
     Ok(properties.into_iter().filter(|(_, v)| !v.is_null()).collect())
 }
 
+/// Items without a parameter form of their own (objects, lists) as JSON
+/// values, which are written as JSON text.
+pub(crate) fn json_values<T: serde::Serialize, E>(values: &[T]) -> Result<Vec<serde_json::Value>, Error<E>> {
+    values
+        .iter()
+        .map(|v| serde_json::to_value(v).map_err(|e| Error::InvalidRequest(format!("a parameter value cannot be serialized: {e}"))))
+        .collect()
+}
+
 /// Percent-encodes a path parameter so that it stays one path segment:
 /// everything but RFC 3986 unreserved characters is encoded.
 pub(crate) fn encode_segment<T: ToParam>(value: &T) -> String {

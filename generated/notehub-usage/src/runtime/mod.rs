@@ -23,7 +23,7 @@ pub(crate) use error::{Secret, SendError};
 pub(crate) use guard::{check_secure, redirect_policy, server_variable};
 pub(crate) use oauth::ClientCredentials;
 pub(crate) use paginate::{items, pages, query_value, Paginated};
-pub(crate) use params::{encode_segment, join_simple, Query, ToParam};
+pub(crate) use params::{encode_segment, join_simple, json_values, Query, ToParam};
 pub use poll::{PollError, PollOptions};
 pub(crate) use poll::{poll, poll_state, PollState};
 pub use response::{ApiError, ApiResponse};
