@@ -139,7 +139,9 @@ pub fn generate_file_timed(path: &std::path::Path, options: &Options) -> (Result
 /// Checks what the caller chose (the crate name), before anything is emitted.
 fn check_options(options: &Options) -> Result<(), Diagnostics> {
     let name = &options.crate_name;
-    let valid = name.len() <= 64
+    // crates.io's limit is 64 characters, Cargo's own is none; a directory
+    // name must fit the file system.
+    let valid = name.len() <= 200
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && !ident::is_keyword(&name.replace('-', "_"))
@@ -151,7 +153,7 @@ fn check_options(options: &Options) -> Result<(), Diagnostics> {
     diags.push(
         Diagnostic::error("", format!("`{}` is not a valid crate name", diagnostic::terminal_safe(name))).with_hint(
             "a crate name starts with an ASCII letter, has only ASCII letters, digits, `-` and `_`, \
-             is at most 64 characters, and is not a Rust keyword or a standard crate's name",
+             is at most 200 characters (64 to publish on crates.io), and is not a Rust keyword or a standard crate's name",
         ),
     );
     Err(diags)

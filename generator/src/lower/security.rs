@@ -40,10 +40,15 @@ impl<'a> Lowerer<'a> {
                 });
             }
             if default_url.contains('{') {
-                self.error(
+                // Generated all the same: `ClientBuilder::base_url` gives the
+                // full URL, and without it requests fail before being sent.
+                self.warning(
                     &format!("/servers/{i}/url"),
-                    format!("the server URL `{}` uses a variable that `variables` does not define", s.url),
-                    "define every `{name}` of the URL under the server's `variables`, with a default",
+                    format!(
+                        "the server URL `{}` uses a variable that `variables` does not define, so the client cannot use it as is",
+                        s.url
+                    ),
+                    "define every `{name}` of the URL under the server's `variables`, with a default; until then applications call `ClientBuilder::base_url`",
                 );
             }
             if !default_url.contains("://") {
