@@ -139,22 +139,6 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
     reads
 }
 
-/// `path` with `.` and `..` taken out as text, without asking the file
-/// system (which cannot resolve a path through a folder that is not there).
-fn lexically_normal(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn has_external_ref(value: &Value) -> bool {
     match value {
@@ -276,7 +260,7 @@ impl Bundler<'_> {
         let resolved = match joined.canonicalize() {
             Ok(p) => p,
             // Say nothing of whether a file outside exists.
-            Err(_) if !lexically_normal(&joined).starts_with(&self.root_dir) => return outside(self),
+            Err(_) if !crate::paths::lexically_normal(&joined).starts_with(&self.root_dir) => return outside(self),
             Err(e) => {
                 let shown = self.shown(&joined);
                 self.error(pointer, format!("cannot read the referenced file {shown}: {e}"), "check the relative path of the `$ref`");

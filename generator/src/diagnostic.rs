@@ -124,11 +124,17 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// The bidirectional-override characters, which make text read other than
+/// it parses (rustc refuses them in string literals).
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Spec text as a terminal shows it: control characters (escape sequences
 /// that would move the cursor or recolour the screen, line breaks that would
 /// forge a line of output) and bidirectional overrides written as escapes.
 pub fn terminal_safe(text: &str) -> String {
-    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let unsafe_char = |c: char| c.is_control() || is_bidi_control(c);
     if !text.contains(unsafe_char) {
         return text.to_string();
     }

@@ -14,6 +14,7 @@ mod locate;
 mod lower;
 mod normalize;
 pub mod output;
+mod paths;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 

@@ -57,7 +57,7 @@ pub fn ensure_crate_in(dir: &Path, files: &[GeneratedFile], mode: Mode, existing
         return Ok(stale);
     }
     // `.` or `out/..` have no usable name or parent of their own.
-    let dir = std::path::absolute(dir).map(|d| lexically_normal(&d))?;
+    let dir = std::path::absolute(dir).map(|d| crate::paths::lexically_normal(&d))?;
     let (Some(parent), Some(name)) = (dir.parent(), dir.file_name().and_then(|n| n.to_str())) else {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} cannot hold a crate", dir.display())));
     };
@@ -187,21 +187,6 @@ fn files_not_written_by_apigen(dir: &Path, generated_dirs: &BTreeSet<PathBuf>) -
     Ok(out)
 }
 
-/// `path` with `.` and `..` taken out as text.
-fn lexically_normal(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn stale_paths(dir: &Path, files: &[GeneratedFile]) -> io::Result<Vec<PathBuf>> {
     let mut stale = Vec::new();

@@ -49,8 +49,7 @@ pub fn or_else(text: Option<&str>, fallback: impl FnOnce() -> String) -> String 
 /// line breaks, and the bidirectional controls that can make text read other
 /// than it parses (rustc rejects them in string literals).
 fn dropped(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || crate::diagnostic::is_bidi_control(c)
 }
 
 /// Line breaks made `\n` (CR LF, bare CR and the Unicode separators), tabs
