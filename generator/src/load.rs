@@ -83,6 +83,7 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
         }
     }
 
+    inline_pointer_refs(&mut value);
     // openapiv3 drops path keys that do not start with `/`; say so instead.
     if let Some(Value::Object(paths)) = value.get("paths") {
         for key in paths.keys().filter(|k| !k.starts_with('/') && !k.starts_with("x-")) {
@@ -257,3 +258,51 @@ fn lint_node<'v>(value: &'v Value, path: &mut Vec<Cow<'v, str>>, is_schema: bool
     }
 }
 
+
+/// Parameters, responses and request bodies given as `$ref`s to a place
+/// outside `components` (another operation's: `#/paths/~1jobs~1{id}/get/responses/401`)
+/// are copied in where they are used, so lowering finds them as it finds
+/// any other. A chain of such references is followed a few steps; one that
+/// goes further, or nowhere, is left for lowering to report.
+fn inline_pointer_refs(doc: &mut Value) {
+    const HOPS: usize = 8;
+    let mut slots: Vec<String> = Vec::new();
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        let item_pointer = format!("/paths/{}", escape_token(path));
+        for (key, value) in item {
+            let at = format!("{item_pointer}/{}", escape_token(key));
+            if key == "parameters" {
+                slots.extend((0..value.as_array().map_or(0, Vec::len)).map(|i| format!("{at}/{i}")));
+                continue;
+            }
+            let Some(op) = value.as_object() else { continue };
+            slots.extend((0..op.get("parameters").and_then(Value::as_array).map_or(0, Vec::len)).map(|i| format!("{at}/parameters/{i}")));
+            if op.contains_key("requestBody") {
+                slots.push(format!("{at}/requestBody"));
+            }
+            if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                slots.extend(responses.keys().map(|k| format!("{at}/responses/{}", escape_token(k))));
+            }
+        }
+    }
+    for slot in slots {
+        let mut replacement = None;
+        let mut current = doc.pointer(&slot);
+        for _ in 0..HOPS {
+            let Some(reference) = current.and_then(|v| v.get("$ref")).and_then(Value::as_str) else { break };
+            let decoded = crate::lower::decoded_fragment(reference);
+            let Some(target) = decoded.strip_prefix('#').filter(|t| !t.starts_with("/components/") && t.starts_with('/')) else {
+                break;
+            };
+            current = doc.pointer(target);
+            replacement = current.cloned();
+        }
+        // What is copied in is a definition or a reference into `components`.
+        let resolved = |r: &Value| r.get("$ref").and_then(Value::as_str).map_or(true, |to| to.starts_with("#/components/"));
+        if let (Some(new), Some(place)) = (replacement.filter(resolved), doc.pointer_mut(&slot)) {
+            *place = new;
+        }
+    }
+}

@@ -208,7 +208,7 @@ impl<'a> Lowerer<'a> {
 /// fragment, so `#/paths/~1chargers~1%7BchargerId%7D` names the path
 /// `/chargers/{chargerId}` (RFC 6901, section 6). Unchanged where there is
 /// nothing to decode or the result would not be UTF-8.
-fn decoded_fragment(reference: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn decoded_fragment(reference: &str) -> std::borrow::Cow<'_, str> {
     if !reference.contains('%') {
         return std::borrow::Cow::Borrowed(reference);
     }
