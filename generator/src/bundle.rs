@@ -48,10 +48,8 @@ struct Bundler<'d> {
     root_file: PathBuf,
     /// Its folder, resolved: no file outside it is read.
     root_dir: PathBuf,
-    /// Parsed files by resolved path; `None` for one that failed.
+    /// Parsed files by resolved path, each read once; `None` for one that failed.
     files: HashMap<PathBuf, Option<Value>>,
-    /// Files read so far (each once).
-    reads: usize,
     bytes_read: u64,
     placed: HashMap<(PathBuf, String), String>,
     names: BTreeSet<String>,
@@ -105,7 +103,6 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
         root_file: root_file.clone(),
         root_dir,
         files: HashMap::new(),
-        reads: 0,
         bytes_read: 0,
         placed: HashMap::new(),
         names: existing_names(root),
@@ -122,7 +119,7 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
         bundler.walk(&mut node, &file, kind, &pointer);
         bundler.pending[index].2 = node;
     }
-    let reads = bundler.reads;
+    let reads = bundler.files.len();
     if bundler.pending.is_empty() {
         return reads;
     }
@@ -282,7 +279,6 @@ impl Bundler<'_> {
         if !self.files.contains_key(path) {
             let left = MAX_TOTAL_BYTES.saturating_sub(self.bytes_read);
             let text = read_spec_file(path, MAX_FILE_BYTES.min(left));
-            self.reads += 1;
             if let Ok(t) = &text {
                 self.bytes_read += t.len() as u64;
             }
@@ -315,8 +311,7 @@ impl Bundler<'_> {
 mod tests {
     use super::*;
 
-    /// Only regular files, and only up to the limit, however the size
-    /// changes while reading.
+    /// Only regular files, and only up to the limit.
     #[test]
     fn reads_only_regular_files_within_the_limit() {
         let dir = std::env::temp_dir().join(format!("apigen-bundle-limit-{}", std::process::id()));

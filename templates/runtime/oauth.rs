@@ -129,11 +129,12 @@ impl ClientCredentials {
         if let Some(token) = self.valid() {
             return Ok(token);
         }
-        {
+        let shared_failure = {
             let fetches = self.fetches.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let (true, Some(failure)) = (fetches.0 != fetches_before, &fetches.1) {
-                return Err(AuthError::new(failure.clone()));
-            }
+            if fetches.0 != fetches_before { fetches.1.clone() } else { None }
+        };
+        if let Some(failure) = shared_failure {
+            return Err(AuthError::new(failure));
         }
         let fetched = self.fetch().await;
         let mut fetches = self.fetches.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -2,15 +2,18 @@
 //! a real local server: retries, timeouts, OAuth 2 client credentials,
 //! pagination, polling, request ids, and secrets kept out of output.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use genesys_cloud_usage::types::{ApiUsageOrganizationQuery, ApiUsageQueryResultQueryStatus};
+use genesys_cloud_usage::types::ApiUsageQueryResultQueryStatus;
 use genesys_cloud_usage::{PollError, PollOptions, Region, RetryPolicy};
 use thousandeyes_usage::futures_util::{StreamExt, TryStreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use common::{genesys, query};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// Answers with each template in turn, then repeats the last.
@@ -38,14 +41,6 @@ fn json(status: u16, body: &str) -> ResponseTemplate {
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::new(3).with_initial_backoff(Duration::from_millis(10))
-}
-
-fn genesys(server: &MockServer) -> genesys_cloud_usage::Client {
-    genesys_cloud_usage::Client::builder().base_url(server.uri()).bearer_token("test-token").build().unwrap()
-}
-
-fn query() -> ApiUsageOrganizationQuery {
-    ApiUsageOrganizationQuery { interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(), ..Default::default() }
 }
 
 #[tokio::test]

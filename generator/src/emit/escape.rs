@@ -1,7 +1,7 @@
 //! The one way spec text reaches a generated crate's docs, README and
 //! manifest. Spec text is untrusted: whatever it holds, the Markdown made
 //! here opens no code block of any form (so rustdoc never compiles or runs
-//! it), no raw HTML, no link but to `http`, `https` or `mailto` targets, and
+//! it), no raw HTML, no link but to `http`, `https`, `mailto` or `#` targets, and
 //! no control or bidirectional-override characters; an inline value never
 //! spans lines. The generator's own examples are the only code blocks a
 //! crate's docs contain.
@@ -76,9 +76,9 @@ fn sanitize(text: &str) -> String {
 /// Spec Markdown made safe for rustdoc and a README that is doctested.
 ///
 /// Fenced code blocks (backticks or tildes, any info string) become `text`
-/// blocks, which rustdoc never compiles. Every other line loses its
-/// indentation and runs of spaces, so no indented code block can form, at
-/// the top level or inside a list or quote. Backslashes, `<`, `>`, tildes,
+/// blocks, which rustdoc never compiles. Every other line keeps at most
+/// three leading spaces and no run of spaces, so no indented code block can
+/// form, at the top level or inside a list or quote. Backslashes, `<`, `>`, tildes,
 /// unpaired backticks and brackets are escaped; bare URLs become autolinks.
 pub fn prose(text: &str) -> String {
     let text = sanitize(text);

@@ -383,12 +383,11 @@ fn has_to_param(api: &Api, ty: &TypeRef) -> bool {
 
 fn param_code(api: &Api, p: &Param) -> TokenStream {
     let name = ident(&p.rust_name);
-    let api_name = &p.api_name;
     let is_array = matches!(p.ty, TypeRef::Array(_));
     // A list of objects (which OpenAPI leaves undefined) goes out as JSON
     // text per item.
     let as_json = matches!(&p.ty, TypeRef::Array(item) if !has_to_param(api, item));
-    let api = api_name;
+    let api = &p.api_name;
     let write = |value: TokenStream| match p.location {
         ParamLocation::Query if p.style == QueryStyle::ObjectExploded => quote!(request.query.push_object(#api, #value, false)?;),
         ParamLocation::Query if p.style == QueryStyle::DeepObject => quote!(request.query.push_object(#api, #value, true)?;),

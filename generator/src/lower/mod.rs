@@ -52,6 +52,7 @@ pub fn lower(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Dia
 fn lower_here(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut cx = Lowerer {
         depth: 0,
+        depth_reported: false,
         doc: &loaded.doc,
         raw: &loaded.raw,
         pointer_types: HashMap::new(),
@@ -76,6 +77,8 @@ fn lower_here(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Di
 struct Lowerer<'a> {
     /// Schemas being lowered one inside another; see [`MAX_SCHEMA_DEPTH`].
     depth: usize,
+    /// Whether going past that depth was reported (once is enough).
+    depth_reported: bool,
     doc: &'a OpenAPI,
     /// The document as JSON, for `$ref`s outside `components/schemas`.
     raw: &'a serde_json::Value,

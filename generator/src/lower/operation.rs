@@ -411,7 +411,6 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
-        entries.retain(|(s, _, _)| !matches!(s, StatusMatch::Code(c) if !(100..=599).contains(c)));
         entries.sort_by_key(|(s, _, _)| *s);
         let has_success = entries.iter().any(|(s, _, _)| is_success(*s));
         let several = entries.len() > 1;

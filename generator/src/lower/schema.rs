@@ -85,7 +85,8 @@ impl<'a> Lowerer<'a> {
     /// [`super::MAX_SCHEMA_DEPTH`], reports it once and refuses.
     fn enter_schema(&mut self, pointer: &str) -> bool {
         if self.depth >= super::MAX_SCHEMA_DEPTH {
-            if !self.diags.items.iter().any(|d| d.message.contains("schemas nest more than")) {
+            if !self.depth_reported {
+                self.depth_reported = true;
                 self.error(
                     pointer,
                     format!("schemas nest more than {} levels deep through `$ref`s here", super::MAX_SCHEMA_DEPTH),
@@ -145,43 +146,46 @@ impl<'a> Lowerer<'a> {
         TypeRef::Named(rust)
     }
 
+    /// The type a schema `$ref` names: a component schema by name, or any
+    /// other place of the document by JSON pointer (a schema's nested
+    /// `definitions`, another operation's inline schema).
+    fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let decoded = super::decoded_fragment(reference);
+        match decoded.strip_prefix("#/components/schemas/") {
+            Some(name) if name.contains('/') => self.pointer_schema(&decoded["#".len()..], reference, pointer),
+            Some(name) => {
+                let name = unescape_token(name);
+                match self.component_schema(&name) {
+                    Some(rust) => TypeRef::Named(rust),
+                    None => {
+                        self.error(
+                            pointer,
+                            format!("`$ref: {reference}` points to nothing: there is no `{name}` under `components/schemas`"),
+                            format!("define `components/schemas/{name}` or correct the reference"),
+                        );
+                        TypeRef::Json
+                    }
+                }
+            }
+            None => match decoded.strip_prefix('#') {
+                Some(target) if target.starts_with('/') => self.pointer_schema(target, reference, pointer),
+                _ => {
+                    self.error(
+                        pointer,
+                        format!("`$ref: {reference}` points into another document"),
+                        "generate from the file with `apigen generate`, which reads referenced files, or bundle the spec",
+                    );
+                    TypeRef::Json
+                }
+            },
+        }
+    }
+
     /// The type of a schema used at `pointer`; an inline struct or enum is
     /// defined under a name made from `hint`.
     pub(super) fn type_of(&mut self, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
         match src {
-            Src::Ref(reference) => match super::decoded_fragment(reference).strip_prefix("#/components/schemas/") {
-                // Inside a component (its nested `definitions`, a property):
-                // read from the raw document like any other pointer.
-                Some(name) if name.contains('/') => {
-                    let target = super::decoded_fragment(reference)["#".len()..].to_string();
-                    self.pointer_schema(&target, reference, pointer)
-                }
-                Some(name) => {
-                    let name = unescape_token(name);
-                    match self.component_schema(&name) {
-                        Some(rust) => TypeRef::Named(rust),
-                        None => {
-                            self.error(
-                                pointer,
-                                format!("`$ref: {reference}` points to nothing: there is no `{name}` under `components/schemas`"),
-                                format!("define `components/schemas/{name}` or correct the reference"),
-                            );
-                            TypeRef::Json
-                        }
-                    }
-                }
-                None => match super::decoded_fragment(reference).strip_prefix('#') {
-                    Some(target) if target.starts_with('/') => self.pointer_schema(target, reference, pointer),
-                    _ => {
-                        self.error(
-                            pointer,
-                            format!("`$ref: {reference}` points into another document"),
-                            "generate from the file with `apigen generate`, which reads referenced files, or bundle the spec",
-                        );
-                        TypeRef::Json
-                    }
-                },
-            },
+            Src::Ref(reference) => self.schema_ref(reference, pointer),
             Src::Inline(schema) => {
                 if let Some(rust) = self.pointer_types.get(pointer) {
                     // Lowered already through a `$ref` to this place.

@@ -33,3 +33,16 @@ pub fn assert_common_headers(request: &Request, crate_name: &str, accept: &str) 
     assert_eq!(header(request, "accept"), Some(accept));
     assert_eq!(header(request, "user-agent"), Some(format!("{crate_name}/0.1.0").as_str()));
 }
+
+/// A Genesys client for `server`, with a bearer token.
+pub fn genesys(server: &MockServer) -> genesys_cloud_usage::Client {
+    genesys_cloud_usage::Client::builder().base_url(server.uri()).bearer_token("test-token").build().unwrap()
+}
+
+/// The smallest valid organization usage query.
+pub fn query() -> genesys_cloud_usage::types::ApiUsageOrganizationQuery {
+    genesys_cloud_usage::types::ApiUsageOrganizationQuery {
+        interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(),
+        ..Default::default()
+    }
+}
