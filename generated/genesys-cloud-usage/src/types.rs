@@ -24,7 +24,7 @@ pub struct ApiUsageClientQuery {
     /// Dimensions to group the results by, outermost first.
     #[serde(rename = "groupBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_by: Option<Vec<UsageGroupBy>>,
+    pub group_by: Option<Vec<UsageClientGroupBy>>,
 }
 
 /// `ApiUsageOrganizationQuery` in the spec.
@@ -41,7 +41,7 @@ pub struct ApiUsageOrganizationQuery {
     /// Dimensions to group the results by, outermost first.
     #[serde(rename = "groupBy")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_by: Option<Vec<UsageGroupBy>>,
+    pub group_by: Option<Vec<UsageOrganizationGroupBy>>,
 }
 
 /// `ApiUsageQueryResult` in the spec.
@@ -182,9 +182,9 @@ pub struct ApiUsageRow {
 pub struct ApiUsageSimpleSearch {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
     pub interval: String,
-    /// Metrics to return; all available metrics when omitted.
+    /// Columns to return; all available columns when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<Vec<UsageMetric>>,
+    pub metrics: Option<Vec<UsageSearchMetric>>,
     /// Only records of these OAuth client names.
     #[serde(rename = "oauthClientNames")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -192,7 +192,7 @@ pub struct ApiUsageSimpleSearch {
     /// Only records of these HTTP methods.
     #[serde(rename = "httpMethods")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_methods: Option<Vec<String>>,
+    pub http_methods: Option<Vec<HttpMethod>>,
     /// Only records of these URI templates.
     #[serde(rename = "templateUris")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,6 +342,98 @@ impl ToParam for Granularity {
     }
 }
 
+/// An HTTP method.
+///
+/// Values this client does not know decode into `Unknown` instead of failing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `HEAD`
+    Head,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `CONNECT`
+    Connect,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
+    /// `PATCH`
+    Patch,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl HttpMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Connect => "CONNECT",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for HttpMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => HttpMethod::Get,
+            "HEAD" => HttpMethod::Head,
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "DELETE" => HttpMethod::Delete,
+            "CONNECT" => HttpMethod::Connect,
+            "OPTIONS" => HttpMethod::Options,
+            "TRACE" => HttpMethod::Trace,
+            "PATCH" => HttpMethod::Patch,
+            other => HttpMethod::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for HttpMethod {
+    fn from(value: String) -> Self {
+        HttpMethod::from(value.as_str())
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for HttpMethod {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(HttpMethod::from)
+    }
+}
+
+impl ToParam for HttpMethod {
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
 /// The limit that was exceeded.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Limit {
@@ -356,6 +448,78 @@ pub struct Limit {
     pub value: Option<i64>,
 }
 
+/// A dimension an OAuth client's usage query can group by.
+///
+/// Values this client does not know decode into `Unknown` instead of failing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsageClientGroupBy {
+    /// `OAuthClientId`
+    OAuthClientId,
+    /// `OrganizationId`
+    OrganizationId,
+    /// `TemplateUri`
+    TemplateUri,
+    /// `HttpMethod`
+    HttpMethod,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UsageClientGroupBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UsageClientGroupBy::OAuthClientId => "OAuthClientId",
+            UsageClientGroupBy::OrganizationId => "OrganizationId",
+            UsageClientGroupBy::TemplateUri => "TemplateUri",
+            UsageClientGroupBy::HttpMethod => "HttpMethod",
+            UsageClientGroupBy::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UsageClientGroupBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "OAuthClientId" => UsageClientGroupBy::OAuthClientId,
+            "OrganizationId" => UsageClientGroupBy::OrganizationId,
+            "TemplateUri" => UsageClientGroupBy::TemplateUri,
+            "HttpMethod" => UsageClientGroupBy::HttpMethod,
+            other => UsageClientGroupBy::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UsageClientGroupBy {
+    fn from(value: String) -> Self {
+        UsageClientGroupBy::from(value.as_str())
+    }
+}
+
+impl fmt::Display for UsageClientGroupBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UsageClientGroupBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageClientGroupBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(UsageClientGroupBy::from)
+    }
+}
+
+impl ToParam for UsageClientGroupBy {
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
 /// `UsageExecutionResult` in the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageExecutionResult {
@@ -367,82 +531,6 @@ pub struct UsageExecutionResult {
     #[serde(rename = "resultsUri")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_uri: Option<String>,
-}
-
-/// A dimension a usage query can group by.
-///
-/// Values this client does not know decode into `Unknown` instead of failing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UsageGroupBy {
-    /// `OAuthClientId`
-    OAuthClientId,
-    /// `OrganizationId`
-    OrganizationId,
-    /// `UserId`
-    UserId,
-    /// `TemplateUri`
-    TemplateUri,
-    /// `HttpMethod`
-    HttpMethod,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-
-impl UsageGroupBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UsageGroupBy::OAuthClientId => "OAuthClientId",
-            UsageGroupBy::OrganizationId => "OrganizationId",
-            UsageGroupBy::UserId => "UserId",
-            UsageGroupBy::TemplateUri => "TemplateUri",
-            UsageGroupBy::HttpMethod => "HttpMethod",
-            UsageGroupBy::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UsageGroupBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "OAuthClientId" => UsageGroupBy::OAuthClientId,
-            "OrganizationId" => UsageGroupBy::OrganizationId,
-            "UserId" => UsageGroupBy::UserId,
-            "TemplateUri" => UsageGroupBy::TemplateUri,
-            "HttpMethod" => UsageGroupBy::HttpMethod,
-            other => UsageGroupBy::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl From<String> for UsageGroupBy {
-    fn from(value: String) -> Self {
-        UsageGroupBy::from(value.as_str())
-    }
-}
-
-impl fmt::Display for UsageGroupBy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for UsageGroupBy {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UsageGroupBy {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(UsageGroupBy::from)
-    }
-}
-
-impl ToParam for UsageGroupBy {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
 }
 
 /// A metric a usage query can select.
@@ -520,6 +608,174 @@ impl<'de> Deserialize<'de> for UsageMetric {
 }
 
 impl ToParam for UsageMetric {
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+/// A dimension an organization's usage query can group by.
+///
+/// Values this client does not know decode into `Unknown` instead of failing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsageOrganizationGroupBy {
+    /// `OAuthClientId`
+    OAuthClientId,
+    /// `OrganizationId`
+    OrganizationId,
+    /// `UserId`
+    UserId,
+    /// `TemplateUri`
+    TemplateUri,
+    /// `HttpMethod`
+    HttpMethod,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UsageOrganizationGroupBy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UsageOrganizationGroupBy::OAuthClientId => "OAuthClientId",
+            UsageOrganizationGroupBy::OrganizationId => "OrganizationId",
+            UsageOrganizationGroupBy::UserId => "UserId",
+            UsageOrganizationGroupBy::TemplateUri => "TemplateUri",
+            UsageOrganizationGroupBy::HttpMethod => "HttpMethod",
+            UsageOrganizationGroupBy::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UsageOrganizationGroupBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "OAuthClientId" => UsageOrganizationGroupBy::OAuthClientId,
+            "OrganizationId" => UsageOrganizationGroupBy::OrganizationId,
+            "UserId" => UsageOrganizationGroupBy::UserId,
+            "TemplateUri" => UsageOrganizationGroupBy::TemplateUri,
+            "HttpMethod" => UsageOrganizationGroupBy::HttpMethod,
+            other => UsageOrganizationGroupBy::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UsageOrganizationGroupBy {
+    fn from(value: String) -> Self {
+        UsageOrganizationGroupBy::from(value.as_str())
+    }
+}
+
+impl fmt::Display for UsageOrganizationGroupBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UsageOrganizationGroupBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageOrganizationGroupBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(UsageOrganizationGroupBy::from)
+    }
+}
+
+impl ToParam for UsageOrganizationGroupBy {
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+/// A column a usage search can select.
+///
+/// Values this client does not know decode into `Unknown` instead of failing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsageSearchMetric {
+    /// `Status200`
+    Status200,
+    /// `Status300`
+    Status300,
+    /// `Status400`
+    Status400,
+    /// `Status500`
+    Status500,
+    /// `Status429`
+    Status429,
+    /// `Date`
+    Date,
+    /// `ClientName`
+    ClientName,
+    /// `HttpMethod`
+    HttpMethod,
+    /// `TemplateUri`
+    TemplateUri,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UsageSearchMetric {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UsageSearchMetric::Status200 => "Status200",
+            UsageSearchMetric::Status300 => "Status300",
+            UsageSearchMetric::Status400 => "Status400",
+            UsageSearchMetric::Status500 => "Status500",
+            UsageSearchMetric::Status429 => "Status429",
+            UsageSearchMetric::Date => "Date",
+            UsageSearchMetric::ClientName => "ClientName",
+            UsageSearchMetric::HttpMethod => "HttpMethod",
+            UsageSearchMetric::TemplateUri => "TemplateUri",
+            UsageSearchMetric::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UsageSearchMetric {
+    fn from(value: &str) -> Self {
+        match value {
+            "Status200" => UsageSearchMetric::Status200,
+            "Status300" => UsageSearchMetric::Status300,
+            "Status400" => UsageSearchMetric::Status400,
+            "Status500" => UsageSearchMetric::Status500,
+            "Status429" => UsageSearchMetric::Status429,
+            "Date" => UsageSearchMetric::Date,
+            "ClientName" => UsageSearchMetric::ClientName,
+            "HttpMethod" => UsageSearchMetric::HttpMethod,
+            "TemplateUri" => UsageSearchMetric::TemplateUri,
+            other => UsageSearchMetric::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UsageSearchMetric {
+    fn from(value: String) -> Self {
+        UsageSearchMetric::from(value.as_str())
+    }
+}
+
+impl fmt::Display for UsageSearchMetric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UsageSearchMetric {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageSearchMetric {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(UsageSearchMetric::from)
+    }
+}
+
+impl ToParam for UsageSearchMetric {
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }

@@ -99,12 +99,16 @@ impl<'a> GetEventsUsage<'a> {
     }
 
     /// Read only the summary tables and skip the most recent raw data; faster on large projects.
+    ///
+    /// The server's default: `false`.
     pub fn skip_recent_data(mut self, value: bool) -> Self {
         self.skip_recent_data = Some(value);
         self
     }
 
     /// Include event counts per notefile in the response.
+    ///
+    /// The server's default: `false`.
     pub fn include_notefiles(mut self, value: bool) -> Self {
         self.include_notefiles = Some(value);
         self

@@ -89,6 +89,8 @@ impl<'a> GetSessionsUsage<'a> {
     }
 
     /// Read only the summary tables and skip the most recent raw data; faster on large projects.
+    ///
+    /// The server's default: `false`.
     pub fn skip_recent_data(mut self, value: bool) -> Self {
         self.skip_recent_data = Some(value);
         self
