@@ -26,6 +26,25 @@ pub struct Options {
     pub crate_name: String,
     /// How the spec is named in file headers (`specs/notehub-usage.yaml`).
     pub spec_label: String,
+    /// Where the crate's runtime comes from.
+    pub runtime: Runtime,
+}
+
+/// Where a generated crate's runtime (transport, retries, auth, errors,
+/// pagination, polling) comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// A dependency on the `apigen-runtime` crate, shared by every client an
+    /// application uses. With `path`, the dependency also names the crate's
+    /// folder, as written into `Cargo.toml` (relative to the generated crate,
+    /// or absolute).
+    Crate {
+        /// The `path` key of the dependency, if any.
+        path: Option<String>,
+    },
+    /// The runtime's source copied into the crate, which then depends on
+    /// nothing of apigen's: for a client copied out on its own.
+    Vendored,
 }
 
 /// One file of a generated crate.

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use apigen::output::{ensure_crate_in, Existing, Mode};
-use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options};
+use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options, Runtime};
 use clap::{Parser, Subcommand};
 
 /// Generates Rust client crates from OpenAPI 3.0 specs.
@@ -46,6 +46,16 @@ enum Command {
         /// Prints where the time went (load, lower, emit, format, write).
         #[arg(long)]
         timings: bool,
+        /// Copy the runtime's source into the crate, so that it depends on
+        /// nothing of apigen's (for a client copied out on its own). Without
+        /// it, the crate depends on the `apigen-runtime` crate, which every
+        /// client of an application then shares.
+        #[arg(long, conflicts_with = "runtime_path")]
+        vendor_runtime: bool,
+        /// The folder of the `apigen-runtime` crate, written as the
+        /// dependency's `path` (relative to the generated crate, or absolute).
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<String>,
     },
     /// Validates SPEC and prints its diagnostics without writing anything.
     Check {
@@ -63,7 +73,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, timings, allow_existing } => {
+        Command::Generate { spec, out, crate_name, timings, allow_existing, vendor_runtime, runtime_path } => {
             if !spec.is_file() {
                 eprintln!("error: cannot read {}: no such file", spec.display());
                 return ExitCode::from(2);
@@ -71,6 +81,7 @@ fn main() -> ExitCode {
             let options = Options {
                 crate_name: crate_name.unwrap_or_else(|| crate_name_for(&spec)),
                 spec_label: spec.display().to_string(),
+                runtime: if vendor_runtime { Runtime::Vendored } else { Runtime::Crate { path: runtime_path } },
             };
             let (generated, phases) = generate_file_timed(&spec, &options);
             match generated {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use apigen::output::{ensure_crate, Mode};
-use apigen::Options;
+use apigen::{Options, Runtime};
 
 /// Real-world specs of different styles from the APIs.guru collection, a fixed
 /// subset of `cargo xtask corpus`: an AWS service, a large SaaS API, and two
@@ -115,6 +115,11 @@ fn colliding_name_specs() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The fixture crates depend on the workspace's runtime crate.
+fn runtime() -> Runtime {
+    Runtime::Crate { path: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime").display().to_string()) }
+}
+
 fn cargo(workspace: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args(args)
@@ -140,7 +145,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
             "fixtures" | "adversarial" => format!("{kind}-{stem}"),
             _ => format!("corpus-{stem}"),
         };
-        let options = Options { crate_name: name.clone(), spec_label: spec.display().to_string() };
+        let options = Options { crate_name: name.clone(), spec_label: spec.display().to_string(), runtime: runtime() };
         let generated = match apigen::generate_file(&spec, &options) {
             Ok(generated) => generated,
             Err(_) if kind == "adversarial" => continue,
@@ -173,7 +178,7 @@ fn fixture_crates_behave_as_documented() {
     for fixture in ["unions", "header_params", "query_styles"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
-        let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml") };
+        let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml"), runtime: runtime() };
         let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
         let krate = workspace.join(&name);
         ensure_crate(&krate, &generated.files, Mode::Write).unwrap();

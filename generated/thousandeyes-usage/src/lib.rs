@@ -47,8 +47,14 @@
 #![allow(clippy::result_large_err)]
 mod client;
 pub mod operations;
-#[allow(dead_code, unused_imports)]
-mod runtime;
+/// The runtime as generated code names it: its public items and the
+/// helpers only generated code uses. Not every API uses every helper.
+#[allow(unused_imports)]
+mod runtime {
+    pub use ::apigen_runtime::*;
+    pub use ::apigen_runtime::__private::*;
+}
+
 pub mod types;
 pub use chrono;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};

@@ -22,6 +22,16 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     in_scope.extend(variables.iter().map(|v| v.type_name.as_str()));
     let mut uses = Uses::qualifying(&Uses::operation_names(api), &in_scope);
     let default_url = server.map(|s| s.default_url.clone()).unwrap_or_default();
+    let defaults = super::defaults::get();
+    let timeout_doc = format!(
+        " How long one attempt may take in all, from connecting to the last\n byte of the reply ({} unless set; `None` for no limit).",
+        defaults.timeout
+    );
+    let connect_timeout_doc = format!(" How long connecting may take ({} unless set).", defaults.connect_timeout);
+    let max_response_size_doc = format!(
+        " The largest reply body the client reads, in bytes ({} unless\n set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).\n Token replies are held to the same limit.",
+        defaults.max_response_size
+    );
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.rust_name);
         let builder = ident(&op.type_name);
@@ -97,12 +107,6 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
 
-        /// How long one attempt may take in all, unless configured otherwise.
-        const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-        /// How long connecting may take, unless configured otherwise.
-        const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-        /// The largest reply body read, unless configured otherwise: 64 MiB.
-        const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
         /// Response headers that carry this API's request id.
         const REQUEST_ID_HEADERS: &[&str] = &[#(#request_id_headers),*];
 
@@ -221,22 +225,19 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                 self
             }
 
-            /// How long one attempt may take in all, from connecting to the last
-            /// byte of the reply (30 seconds unless set; `None` for no limit).
+            #[doc = #timeout_doc]
             pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
                 self.timeout = Some(timeout);
                 self
             }
 
-            /// How long connecting may take (10 seconds unless set).
+            #[doc = #connect_timeout_doc]
             pub fn connect_timeout(mut self, timeout: Duration) -> Self {
                 self.connect_timeout = Some(timeout);
                 self
             }
 
-            /// The largest reply body the client reads, in bytes (64 MiB unless
-            /// set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
-            /// Token replies are held to the same limit.
+            #[doc = #max_response_size_doc]
             pub fn max_response_size(mut self, bytes: u64) -> Self {
                 self.max_response_size = Some(bytes);
                 self
@@ -264,7 +265,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                 let http = match self.http.clone() {
                     Some(http) => http,
                     None => reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                        .connect_timeout(self.connect_timeout.unwrap_or(runtime::defaults::CONNECT_TIMEOUT))
                         .redirect(runtime::redirect_policy())
                         .referer(false)
                         .build()?,
@@ -275,8 +276,8 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                     None => #base_url_expr,
                 };
                 let retry = self.retry.clone().unwrap_or_default();
-                let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
-                let max_response_bytes = self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
+                let timeout = self.timeout.unwrap_or(Some(runtime::defaults::TIMEOUT));
+                let max_response_bytes = self.max_response_size.unwrap_or(runtime::defaults::MAX_RESPONSE_SIZE);
                 #build_auth
                 if !matches!(auth, Auth::None) {
                     runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
@@ -288,6 +289,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                     retry,
                     timeout,
                     request_id_headers: REQUEST_ID_HEADERS,
+                    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
                     max_response_bytes,
                 };
                 Ok(Client { config: Arc::new(config) })
@@ -505,7 +507,7 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
                         client_id,
                         secret.0,
                         http.clone(),
-                        timeout.unwrap_or(DEFAULT_TIMEOUT),
+                        timeout.unwrap_or(runtime::defaults::TIMEOUT),
                         max_response_bytes,
                     )))
                 }

@@ -7,6 +7,9 @@ use crate::{GeneratedFile, Options};
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.in");
 const README: &str = include_str!("../../../templates/README.md.in");
+/// The runtime crate's manifest: its version, and its dependencies for a
+/// crate that carries a copy of it.
+const RUNTIME_CARGO_TOML: &str = include_str!("../../../runtime/Cargo.toml");
 
 /// Fills `{{key}}` placeholders in one pass over the template, so a value
 /// that holds `{{...}}` stays as it is.
@@ -39,6 +42,27 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
     let mut doc: toml_edit::DocumentMut = CARGO_TOML.parse().expect("the Cargo.toml template is valid TOML");
     doc["package"]["name"] = toml_edit::value(options.crate_name.as_str());
     doc["package"]["description"] = toml_edit::value(description);
+    let runtime: toml_edit::DocumentMut = RUNTIME_CARGO_TOML.parse().expect("the runtime's Cargo.toml is valid TOML");
+    let dependencies = doc["dependencies"].as_table_mut().expect("the template has [dependencies]");
+    match &options.runtime {
+        crate::Runtime::Crate { path } => {
+            let mut dependency = toml_edit::InlineTable::new();
+            let version = runtime["package"]["version"].as_str().expect("the runtime has a version");
+            dependency.insert("version", version.into());
+            if let Some(path) = path {
+                dependency.insert("path", path.as_str().into());
+            }
+            dependencies.insert("apigen-runtime", toml_edit::value(dependency));
+        }
+        crate::Runtime::Vendored => {
+            for (name, requirement) in runtime["dependencies"].as_table().expect("the runtime has [dependencies]").iter() {
+                if !dependencies.contains_key(name) {
+                    dependencies.insert(name, requirement.clone());
+                }
+            }
+        }
+    }
+    dependencies.sort_values();
     GeneratedFile {
         path: "Cargo.toml".into(),
         contents: format!(
@@ -55,6 +79,7 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
         None => "The spec has no operations.".to_string(),
     };
     let server = api.servers.first();
+    let defaults = super::defaults::get();
     GeneratedFile {
         path: "README.md".into(),
         contents: fill(
@@ -73,6 +98,13 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
                 ("pagination", &pagination(api)),
                 ("polling", &polling(api)),
                 ("details", &details(api, examples)),
+                ("attempts", &defaults.attempts),
+                ("initial_backoff", &defaults.initial_backoff),
+                ("max_backoff", &defaults.max_backoff),
+                ("max_retry_after", &defaults.max_retry_after),
+                ("timeout", &defaults.timeout),
+                ("connect_timeout", &defaults.connect_timeout),
+                ("max_response_size", &defaults.max_response_size),
             ],
         ),
     }
@@ -184,13 +216,15 @@ fn polling(api: &Api) -> String {
     if polled.is_empty() {
         return "No operation of this API starts long-running work.".into();
     }
-    let mut out = String::from(
+    let defaults = super::defaults::get();
+    let mut out = format!(
         "These operations start work that finishes later. Their builders have `send_and_poll(PollOptions)`, which \
-         sends the request, then calls the status operation with growing waits (500 ms doubling to 10 s unless \
-         configured) until the status says done or failed, or the deadline (5 minutes unless configured) passes. \
+         sends the request, then calls the status operation with growing waits ({} doubling to {} unless \
+         configured) until the status says done or failed, or the deadline ({} unless configured) passes. \
          It returns the final reply, or a `PollError` that tells submit and poll failures, a failed status \
          (`PollError::Failed`, with the reply) and the deadline apart.\n\n\
          | Operation | Polls | Status field | Done | Failed |\n| --- | --- | --- | --- | --- |\n",
+        defaults.poll_initial_delay, defaults.poll_max_delay, defaults.poll_deadline
     );
     for op in polled {
         let p = op.poll.as_ref().expect("filtered");

@@ -2,6 +2,7 @@
 //! (`quote!`) and formatted once, at the end, by prettyplease.
 
 mod client;
+mod defaults;
 mod escape;
 mod example;
 mod field_path;
@@ -20,19 +21,22 @@ use crate::ident::ident;
 use crate::ir::{Api, Operation, TypeDef};
 use crate::{GeneratedFile, Options};
 
-/// The runtime every crate carries, copied as is.
+/// The runtime crate's source, copied into a crate made with
+/// [`Runtime::Vendored`](crate::Runtime::Vendored); its `lib.rs` becomes the
+/// module's `mod.rs`.
 const RUNTIME: &[(&str, &str)] = &[
-    ("auth.rs", include_str!("../../../templates/runtime/auth.rs")),
-    ("error.rs", include_str!("../../../templates/runtime/error.rs")),
-    ("guard.rs", include_str!("../../../templates/runtime/guard.rs")),
-    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
-    ("oauth.rs", include_str!("../../../templates/runtime/oauth.rs")),
-    ("paginate.rs", include_str!("../../../templates/runtime/paginate.rs")),
-    ("params.rs", include_str!("../../../templates/runtime/params.rs")),
-    ("poll.rs", include_str!("../../../templates/runtime/poll.rs")),
-    ("response.rs", include_str!("../../../templates/runtime/response.rs")),
-    ("retry.rs", include_str!("../../../templates/runtime/retry.rs")),
-    ("transport.rs", include_str!("../../../templates/runtime/transport.rs")),
+    ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("defaults.rs", include_str!("../../../runtime/src/defaults.rs")),
+    ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("guard.rs", include_str!("../../../runtime/src/guard.rs")),
+    ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
+    ("paginate.rs", include_str!("../../../runtime/src/paginate.rs")),
+    ("params.rs", include_str!("../../../runtime/src/params.rs")),
+    ("poll.rs", include_str!("../../../runtime/src/poll.rs")),
+    ("response.rs", include_str!("../../../runtime/src/response.rs")),
+    ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
 ];
 
 /// Type definitions per unit of parallel work: small enough to spread a
@@ -180,8 +184,10 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
         path: "src/types.rs".into(),
         contents: format!("{header}{}", space_items(&format!("{types_head}{types_code}"))),
     });
-    for (name, source) in RUNTIME {
-        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: format!("{header}{source}") });
+    if options.runtime == crate::Runtime::Vendored {
+        for (name, source) in RUNTIME {
+            files.push(GeneratedFile { path: format!("src/apigen_runtime/{name}"), contents: format!("{header}{source}") });
+        }
     }
     files.push(manifest::cargo_toml(api, options));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -217,18 +223,21 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
             .into(),
         getting_started,
         "## Behaviour".into(),
-        "- **Authentication**: [`ClientBuilder::bearer_token`], [`ClientBuilder::token_provider`] (see \
+        format!(
+            "- **Authentication**: [`ClientBuilder::bearer_token`], [`ClientBuilder::token_provider`] (see \
          [`TokenProvider`]), or the spec's OAuth 2 client credentials where it declares them. Credentials never \
          appear in `Debug` output, errors or traces.\n\
          - **Replies**: [`ApiResponse`] gives the decoded body with the status, headers and request id.\n\
          - **Errors**: [`Error`] tells transport failures, timeouts, documented error statuses (with the \
          operation's typed error body), undocumented statuses and undecodable bodies apart.\n\
-         - **Retries and timeouts**: [`RetryPolicy`] (3 attempts, exponential backoff with jitter, `Retry-After` \
-         honoured) and a 30 s per-attempt timeout, set with [`ClientBuilder::retry`] and \
+         - **Retries and timeouts**: [`RetryPolicy`] ({attempts} attempts, exponential backoff with jitter, `Retry-After` \
+         honoured) and a {timeout} per-attempt timeout, set with [`ClientBuilder::retry`] and \
          [`ClientBuilder::timeout`], or per request with `with_retry` and `with_timeout`.\n\
          - **Tracing**: each request runs in a `tracing` span with the operation id, method, path template, \
-         status, attempt and latency."
-            .into(),
+         status, attempt and latency.",
+            attempts = defaults::get().attempts,
+            timeout = defaults::get().timeout,
+        ),
     ];
     if paginated {
         guide.push("- **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a \
@@ -250,6 +259,11 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
             client_exports.push(quote!(#name));
         }
     }
+    let (vendored, runtime) = match options.runtime {
+        crate::Runtime::Crate { .. } => (quote!(), quote!(::apigen_runtime)),
+        // The copy is the whole runtime; an API uses only part of it.
+        crate::Runtime::Vendored => (quote!(#[allow(dead_code, unused_imports)] mod apigen_runtime;), quote!(crate::apigen_runtime)),
+    };
     quote! {
         #( #![doc = #lines] )*
         #![deny(missing_docs)]
@@ -259,9 +273,14 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
 
         mod client;
         pub mod operations;
-        // Shared by every generated crate; not every API uses every helper.
-        #[allow(dead_code, unused_imports)]
-        mod runtime;
+        #vendored
+        /// The runtime as generated code names it: its public items and the
+        /// helpers only generated code uses. Not every API uses every helper.
+        #[allow(unused_imports)]
+        mod runtime {
+            pub use #runtime::*;
+            pub use #runtime::__private::*;
+        }
         pub mod types;
 
         pub use chrono;
@@ -338,12 +357,25 @@ mod tests {
 
     /// Formatting the `types` module in runs must give the text formatting
     /// it whole would.
+    /// A vendored crate carries every file of the runtime crate.
+    #[test]
+    fn the_vendored_runtime_is_the_whole_runtime() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime/src")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().replace("lib.rs", "mod.rs"))
+            .collect();
+        on_disk.sort();
+        let listed: Vec<&str> = RUNTIME.iter().map(|(name, _)| *name).collect();
+        assert_eq!(on_disk, listed, "list every file of runtime/src in RUNTIME");
+    }
+
     #[test]
     fn output_does_not_depend_on_how_work_is_split() {
         let spec = include_str!("../../../specs/genesys-cloud-usage.yaml");
         let (api, _) = crate::check("genesys-cloud-usage.yaml", spec).expect("our spec lowers");
         assert!(api.types.len() > 10, "the test needs several types");
-        let options = Options { crate_name: "x".into(), spec_label: "x.yaml".into() };
+        let options = Options { crate_name: "x".into(), spec_label: "x.yaml".into(), runtime: crate::Runtime::Vendored };
         let whole = emit_in_units(&api, &options, &Split { types_per_unit: usize::MAX, threads: None, panic_in_unit: None }).expect("emits").0;
         let split = emit_in_units(&api, &options, &Split { types_per_unit: 1, threads: None, panic_in_unit: None }).expect("emits").0;
         assert_eq!(whole, split);
@@ -355,7 +387,7 @@ mod tests {
     fn a_panicking_unit_is_an_internal_error() {
         let spec = include_str!("../../../specs/notehub-usage.yaml");
         let (api, _) = crate::check("notehub-usage.yaml", spec).expect("our spec lowers");
-        let options = Options { crate_name: "x".into(), spec_label: "x.yaml".into() };
+        let options = Options { crate_name: "x".into(), spec_label: "x.yaml".into(), runtime: crate::Runtime::Vendored };
         let units = 2 + api.types.len() + api.operations.len();
         for threads in [1, 2] {
             for unit in 0..units {

@@ -1,5 +1,6 @@
 //! Build time of each generated usage crate next to progenitor's output for
-//! the same spec: debug, dependencies already built, in one scratch
+//! the same spec: debug, dependencies (each side's runtime crate included:
+//! `apigen-runtime`, `progenitor-client`) already built, in one scratch
 //! workspace with one target directory. Full build (the crate cleaned) and
 //! rebuild after touching one file.
 
@@ -30,6 +31,8 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<String> {
         let ours = format!("ours-{spec}");
         copy_dir(&root.join("generated").join(spec), &ws.join("crates").join(&ours))?;
         rename_package(&ws.join("crates").join(&ours).join("Cargo.toml"), spec, &ours)?;
+        // The copy sits elsewhere; its runtime dependency names the folder anew.
+        point_at_runtime(&ws.join("crates").join(&ours).join("Cargo.toml"), &root.join("runtime"))?;
         members.push(ours);
         // progenitor's, from the copy of the spec it accepts.
         let theirs = format!("progenitor-{spec}");
@@ -130,6 +133,16 @@ fn touch(path: &Path) -> Result<()> {
 fn rename_package(manifest: &Path, from: &str, to: &str) -> Result<()> {
     let text = std::fs::read_to_string(manifest)?;
     std::fs::write(manifest, text.replacen(&format!("name = \"{from}\""), &format!("name = \"{to}\""), 1))?;
+    Ok(())
+}
+
+fn point_at_runtime(manifest: &Path, runtime: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(manifest)?;
+    let relative = "path = \"../../runtime\"";
+    if !text.contains(relative) {
+        bail!("{} has no `{relative}`", manifest.display());
+    }
+    std::fs::write(manifest, text.replacen(relative, &format!("path = {:?}", runtime.display().to_string()), 1))?;
     Ok(())
 }
 

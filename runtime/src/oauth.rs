@@ -9,7 +9,8 @@ use super::error::{excerpt, Secret};
 /// OAuth 2 client credentials: fetches a token from the token URL, caches it,
 /// and fetches a new one shortly before it expires. Concurrent requests that
 /// find no valid token wait for one fetch instead of each making their own.
-pub(crate) struct ClientCredentials {
+#[doc(hidden)]
+pub struct ClientCredentials {
     token_url: String,
     client_id: String,
     client_secret: Secret,
@@ -37,7 +38,8 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 impl ClientCredentials {
-    pub(crate) fn new(
+    #[doc(hidden)]
+    pub fn new(
         token_url: String,
         client_id: String,
         client_secret: String,
@@ -118,7 +120,8 @@ impl ClientCredentials {
     /// is compiled into the crate whether used or not (it was half of the
     /// Genesys crate's build time), where an `async fn` is compiled with the
     /// rest of the request path, where the application awaits an operation.
-    pub(crate) async fn token(&self) -> Result<String, AuthError> {
+    #[doc(hidden)]
+    pub async fn token(&self) -> Result<String, AuthError> {
         if let Some(token) = self.valid() {
             return Ok(token);
         }
@@ -148,7 +151,8 @@ impl ClientCredentials {
     }
 
     /// Forget the cached token: the server rejected it.
-    pub(crate) fn invalidate(&self) {
+    #[doc(hidden)]
+    pub fn invalidate(&self) {
         *self.cached.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 }

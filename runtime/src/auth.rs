@@ -27,6 +27,17 @@ pub trait TokenProvider: Send + Sync {
     fn invalidate(&self) {}
 }
 
+/// One provider shared by several clients: pass each a clone of the `Arc`.
+impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
+    fn token(&self) -> TokenFuture<'_> {
+        (**self).token()
+    }
+
+    fn invalidate(&self) {
+        (**self).invalidate()
+    }
+}
+
 /// No access token could be obtained.
 #[derive(Debug)]
 pub struct AuthError {
@@ -60,7 +71,8 @@ impl std::error::Error for AuthError {
 
 /// How the client authenticates.
 #[derive(Clone, Default)]
-pub(crate) enum Auth {
+#[doc(hidden)]
+pub enum Auth {
     #[default]
     None,
     /// The `Authorization` header itself, made once; `None` when the token
@@ -83,12 +95,14 @@ impl fmt::Debug for Auth {
 
 impl Auth {
     /// A static bearer token.
-    pub(crate) fn bearer(token: &str) -> Self {
+    #[doc(hidden)]
+    pub fn bearer(token: &str) -> Self {
         Auth::Static(bearer_header(token))
     }
 
     /// The `Authorization` header to send, if any.
-    pub(crate) async fn header(&self) -> Result<Option<HeaderValue>, SendError> {
+    #[doc(hidden)]
+    pub async fn header(&self) -> Result<Option<HeaderValue>, SendError> {
         let token = match self {
             Auth::None => return Ok(None),
             Auth::Static(header) => return header.clone().map(Some).ok_or_else(invalid_token),
@@ -100,11 +114,13 @@ impl Auth {
     }
 
     /// Whether a new token may fix a `401`.
-    pub(crate) fn can_refresh(&self) -> bool {
+    #[doc(hidden)]
+    pub fn can_refresh(&self) -> bool {
         matches!(self, Auth::Provider(_) | Auth::ClientCredentials(_))
     }
 
-    pub(crate) fn invalidate(&self) {
+    #[doc(hidden)]
+    pub fn invalidate(&self) {
         match self {
             Auth::Provider(provider) => provider.invalidate(),
             Auth::ClientCredentials(credentials) => credentials.invalidate(),

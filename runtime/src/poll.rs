@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use super::defaults;
 use super::error::Error;
 use super::response::ApiResponse;
 
@@ -16,12 +17,12 @@ pub struct PollOptions {
 }
 
 impl Default for PollOptions {
-    /// First poll after 500 ms, waits doubling up to 10 s, give up after 5 minutes.
+    /// The runtime's defaults (its `defaults` module): first delay, longest wait and deadline.
     fn default() -> Self {
         PollOptions {
-            initial_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(10),
-            deadline: Duration::from_secs(300),
+            initial_delay: defaults::POLL_INITIAL_DELAY,
+            max_delay: defaults::POLL_MAX_DELAY,
+            deadline: defaults::POLL_DEADLINE,
         }
     }
 }
@@ -78,14 +79,16 @@ impl<S: fmt::Debug, P: fmt::Debug, T> fmt::Display for PollError<S, P, T> {
 impl<S: fmt::Debug, P: fmt::Debug, T: fmt::Debug> std::error::Error for PollError<S, P, T> {}
 
 /// Where a polled operation stands.
-pub(crate) enum PollState {
+#[doc(hidden)]
+pub enum PollState {
     Running,
     Done,
     Failed,
 }
 
 /// The state named by a status value: done and failed values as the spec lists them.
-pub(crate) fn poll_state(status: Option<&str>, done: &[&str], failed: &[&str]) -> PollState {
+#[doc(hidden)]
+pub fn poll_state(status: Option<&str>, done: &[&str], failed: &[&str]) -> PollState {
     match status {
         Some(s) if done.contains(&s) => PollState::Done,
         Some(s) if failed.contains(&s) => PollState::Failed,
@@ -95,7 +98,8 @@ pub(crate) fn poll_state(status: Option<&str>, done: &[&str], failed: &[&str]) -
 
 /// Calls `fetch` with growing waits until `state` says done or failed, or
 /// the deadline passes.
-pub(crate) async fn poll<S, P, T, Fut>(
+#[doc(hidden)]
+pub async fn poll<S, P, T, Fut>(
     options: &PollOptions,
     fetch: impl Fn() -> Fut,
     state: impl Fn(&T) -> PollState,

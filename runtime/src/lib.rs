@@ -1,0 +1,51 @@
+//! The runtime of the API clients apigen generates: sending with retries and
+//! timeouts, authentication (bearer tokens, token providers, OAuth 2 client
+//! credentials), errors and replies, parameter encoding, pagination and
+//! polling.
+//!
+//! A generated crate holds only what its spec decides (operations, types,
+//! the client's builder) and re-exports what its users need from here, so
+//! an application that uses several generated clients configures one
+//! [`RetryPolicy`] and implements one [`TokenProvider`] for all of them.
+//!
+//! `apigen generate --vendor-runtime` copies these files into a crate
+//! instead, for a client that depends on nothing of apigen's.
+//!
+//! The items of [`__private`] are for generated code only: they may change
+//! in any release.
+
+// The error type carries the reply's status, headers and body.
+#![allow(clippy::result_large_err)]
+
+mod auth;
+pub mod defaults;
+mod error;
+mod guard;
+mod oauth;
+mod paginate;
+mod params;
+mod poll;
+mod response;
+mod retry;
+mod transport;
+
+pub use auth::{AuthError, TokenFuture, TokenProvider};
+pub use error::{BuildError, Error};
+pub use poll::{PollError, PollOptions};
+pub use response::{ApiError, ApiResponse};
+pub use retry::RetryPolicy;
+
+/// What generated code uses and applications do not: not part of the
+/// runtime's stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::auth::Auth;
+    pub use super::error::{Secret, SendError};
+    pub use super::guard::{check_secure, redirect_policy, server_variable};
+    pub use super::oauth::ClientCredentials;
+    pub use super::paginate::{items, pages, query_value, Paginated};
+    pub use super::params::{encode_segment, join_simple, json_values, Query, ToParam};
+    pub use super::poll::{poll, poll_state, PollState};
+    pub use super::response::RawResponse;
+    pub use super::transport::{send, Config, Request, RequestOptions};
+}
