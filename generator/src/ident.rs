@@ -18,12 +18,6 @@ const KEYWORDS: &[&str] = &[
     "where", "while", "yield",
 ];
 
-/// Names the generated `types` module uses itself (std prelude, serde,
-/// chrono), so a model may not take them.
-pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "BTreeMap", "Box", "DateTime", "Deserialize", "Deserializer", "Err", "Map", "NaiveDate", "None", "Ok",
-    "Option", "Result", "Serialize", "Serializer", "Some", "String", "ToParam", "Utc", "Value", "Vec",
-];
 
 /// Replaces what cannot stand in an identifier, keeping word boundaries.
 fn sanitize(name: &str) -> String {

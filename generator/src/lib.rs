@@ -15,6 +15,7 @@ mod lower;
 mod normalize;
 pub mod output;
 mod paths;
+pub mod reserved;
 mod structure;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

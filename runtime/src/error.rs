@@ -20,9 +20,9 @@ pub enum Error<E> {
     Auth(AuthError),
     /// The request could not be sent or the reply not received (DNS, TLS,
     /// refused or dropped connection), after any retries.
-    Transport(reqwest::Error),
+    Transport(TransportError),
     /// The server did not answer within the timeout.
-    Timeout(reqwest::Error),
+    Timeout(TransportError),
     /// The server answered with a documented error status.
     Api(ApiError<E>),
     /// The server answered with a status the spec does not document.
@@ -65,8 +65,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
             }
-            Error::Transport(e) | Error::Timeout(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Auth(_) => None,
+            Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
         }
     }
 
@@ -101,7 +100,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(what) => write!(f, "invalid request: {what}"),
             Error::Auth(e) => write!(f, "authentication failed: {e}"),
             Error::Transport(e) => write!(f, "request failed: {e}"),
-            Error::Timeout(_) => write!(f, "request timed out"),
+            Error::Timeout(e) => write!(f, "request timed out: {e}"),
             Error::Api(e) => write!(f, "the server answered {}: {:?}", e.status(), e.body()),
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "the server answered with undocumented status {status}: {}", excerpt(body))
@@ -127,6 +126,88 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+/// Why a request could not be sent or its reply not received.
+///
+/// Its message names the cause as the operating system or TLS library gave
+/// it ("connection refused", "dns error: ..."); [`kind`](Self::kind) sorts it,
+/// and [`source`](std::error::Error::source) holds the underlying error. The
+/// HTTP library's own error type is not part of this API, so that upgrading
+/// it changes no client's API.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// What kind of transport failure a [`TransportError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made: DNS, refused, unreachable, TLS handshake.
+    Connect,
+    /// The time allowed ran out.
+    Timeout,
+    /// The reply's body could not be read to its end.
+    Body,
+    /// Redirects could not be followed (a loop, or one the client refuses).
+    Redirect,
+    /// Something else: a dropped connection, a protocol error.
+    Other,
+}
+
+impl TransportError {
+    #[doc(hidden)]
+    pub fn from_reqwest(e: reqwest::Error) -> Self {
+        let kind = if e.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if e.is_connect() {
+            TransportErrorKind::Connect
+        } else if e.is_body() || e.is_decode() {
+            TransportErrorKind::Body
+        } else if e.is_redirect() {
+            TransportErrorKind::Redirect
+        } else {
+            TransportErrorKind::Other
+        };
+        // reqwest's message says what failed ("error sending request for url
+        // (...)"); the innermost source says why ("Connection refused").
+        let mut message = e.to_string();
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
+        let mut innermost = None;
+        while let Some(c) = cause {
+            innermost = Some(c.to_string());
+            cause = c.source();
+        }
+        if let Some(why) = innermost.filter(|why| !message.contains(why.as_str())) {
+            message = format!("{message}: {why}");
+        }
+        TransportError { kind, message, source: Box::new(e) }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError").field("kind", &self.kind).field("message", &self.message).finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
 /// A failure before any reply: the part of [`Error`] that does not depend on
 /// the operation. Sending returns it so that the sending code, the largest
 /// part of the runtime, is compiled once rather than once per operation.
@@ -135,15 +216,16 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 pub enum SendError {
     InvalidRequest(String),
     Auth(AuthError),
-    Transport(reqwest::Error),
-    Timeout(reqwest::Error),
+    Transport(TransportError),
+    Timeout(TransportError),
     TooLarge { status: StatusCode, limit: u64 },
 }
 
 impl SendError {
     #[doc(hidden)]
     pub fn from_reqwest(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
+        let e = TransportError::from_reqwest(e);
+        if e.kind() == TransportErrorKind::Timeout {
             SendError::Timeout(e)
         } else {
             SendError::Transport(e)
@@ -201,8 +283,11 @@ impl BuildError {
     }
 }
 
-impl From<reqwest::Error> for BuildError {
-    fn from(e: reqwest::Error) -> Self {
+impl BuildError {
+    /// The HTTP client could not be created; not a `From` impl, so that the
+    /// HTTP library's type stays out of this API.
+    #[doc(hidden)]
+    pub fn http_client(e: reqwest::Error) -> Self {
         BuildError { message: "the HTTP client cannot be created".into(), source: Some(Box::new(e)) }
     }
 }

@@ -30,7 +30,7 @@ mod retry;
 mod transport;
 
 pub use auth::{AuthError, TokenFuture, TokenProvider};
-pub use error::{BuildError, Error};
+pub use error::{BuildError, Error, TransportError, TransportErrorKind};
 pub use poll::{PollError, PollOptions};
 pub use response::{ApiError, ApiResponse};
 pub use retry::RetryPolicy;

@@ -39,6 +39,16 @@ const CONFUSABLE: &[&str] = &[
     "Result", "Option", "send", "body", "new", "default", "1st", "_", "é", "value", "Value2", "operations", "types",
 ];
 
+/// [`CONFUSABLE`] and every name the generated crate reserves for itself.
+fn names() -> Vec<&'static str> {
+    use apigen::reserved::*;
+    let mut all: Vec<&str> = CONFUSABLE.to_vec();
+    for list in [TYPES_MODULE, OPERATION_TYPES, CLIENT_METHODS, CLIENT_BUILDER_METHODS, OPERATION_BUILDER_METHODS, UNION_CATCH_ALLS] {
+        all.extend(list.iter().copied().filter(|n| !n.starts_with("r#")));
+    }
+    all
+}
+
 /// A small random number generator; the seed is in every failure message.
 struct Rng(u64);
 
@@ -51,7 +61,7 @@ impl Rng {
     }
 }
 
-/// Specs built from [`CONFUSABLE`] names, a fresh draw each run (or the
+/// Specs built from [`names`], a fresh draw each run (or the
 /// seed in `APIGEN_NAMES_SEED`): operation ids, schema, property, parameter
 /// and enum names that differ only in case or punctuation, or clash with
 /// the crate's own. Each must give a crate that compiles.
@@ -62,17 +72,18 @@ fn colliding_name_specs() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("colliding-names");
     std::fs::create_dir_all(&dir).unwrap();
     let mut rng = Rng(seed);
+    let pool = names();
     (0..2)
         .map(|n| {
             let mut schemas = serde_json::Map::new();
             for _ in 0..8 {
                 let mut properties = serde_json::Map::new();
                 for _ in 0..4 {
-                    properties.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "string"}));
+                    properties.insert(rng.pick(&pool).into(), serde_json::json!({"type": "string"}));
                 }
-                let values: Vec<&str> = (0..4).map(|_| rng.pick(CONFUSABLE)).collect();
-                properties.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "string", "enum": values}));
-                schemas.insert(rng.pick(CONFUSABLE).into(), serde_json::json!({"type": "object", "properties": properties}));
+                let values: Vec<&str> = (0..4).map(|_| rng.pick(&pool)).collect();
+                properties.insert(rng.pick(&pool).into(), serde_json::json!({"type": "string", "enum": values}));
+                schemas.insert(rng.pick(&pool).into(), serde_json::json!({"type": "object", "properties": properties}));
             }
             let names: Vec<String> = schemas.keys().cloned().collect();
             let mut paths = serde_json::Map::new();
@@ -81,12 +92,12 @@ fn colliding_name_specs() -> Vec<PathBuf> {
                 let schema = format!("#/components/schemas/{}", names[i % names.len()].replace('~', "~0").replace('/', "~1"));
                 let mut parameters = Vec::new();
                 for location in ["query", "header", "query"] {
-                    parameters.push(serde_json::json!({"name": rng.pick(CONFUSABLE), "in": location, "schema": {"type": "string"}}));
+                    parameters.push(serde_json::json!({"name": rng.pick(&pool), "in": location, "schema": {"type": "string"}}));
                 }
                 let mut seen = std::collections::BTreeSet::new();
                 parameters.retain(|p| seen.insert((p["name"].to_string(), p["in"].to_string())));
                 // Exactly equal ids are an error in the spec; anything short of that must work.
-                let mut operation_id = format!("{}{}", rng.pick(CONFUSABLE), rng.pick(&["", "", "Error", "Response", " error"]));
+                let mut operation_id = format!("{}{}", rng.pick(&pool), rng.pick(&["", "", "Error", "Response", " error"]));
                 while !operation_ids.insert(operation_id.clone()) {
                     operation_id.push('_');
                 }

@@ -187,7 +187,11 @@ async fn the_token_never_shows_in_debug_output() {
 async fn a_refused_connection_is_a_transport_error() {
     // Port 9 (discard) is closed on loopback, so the connection is refused.
     let err = client("http://127.0.0.1:9").get_data_usage("app:x", Period::Day).send().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let Error::Transport(transport) = &err else { panic!("expected a transport error, got {err:?}") };
+    assert_eq!(transport.kind(), notehub_usage::TransportErrorKind::Connect);
+    // The message says why, without walking `source()`.
+    assert!(err.to_string().to_lowercase().contains("connection refused"), "{err}");
+    assert!(std::error::Error::source(transport).is_some());
     assert_eq!(err.status(), None);
 }
 

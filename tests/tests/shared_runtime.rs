@@ -42,8 +42,12 @@ async fn two_clients_share_one_retry_policy_and_one_token_provider() {
         .retry(policy.clone())
         .build()
         .unwrap();
-    let notehub =
-        notehub_usage::Client::builder().base_url(server.uri()).token_provider(provider.clone()).retry(policy).build().unwrap();
+    let notehub = notehub_usage::Client::builder()
+        .base_url(server.uri())
+        .token_provider(provider.clone())
+        .retry(policy)
+        .build()
+        .unwrap();
 
     genesys.get_oauth_client_usage_summary("c-1").send().await.unwrap();
     notehub.get_data_usage("app:1", "day").send().await.unwrap();

@@ -34,19 +34,27 @@ fn vendored_crates_build_and_pass_their_doctests_outside_the_workspace() {
     let specs = ["genesys-cloud-usage", "notehub-usage", "thousandeyes-usage"];
     for spec in specs {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{spec}.yaml"));
-        let options = Options { crate_name: spec.into(), spec_label: format!("specs/{spec}.yaml"), runtime: Runtime::Vendored };
+        let options =
+            Options { crate_name: spec.into(), spec_label: format!("specs/{spec}.yaml"), runtime: Runtime::Vendored };
         let generated = apigen::generate_file(&path, &options).unwrap_or_else(|d| panic!("{d}"));
         let manifest = &generated.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
-        assert!(!manifest.contains("apigen-runtime"), "{spec}: a vendored crate depends on the runtime crate:\n{manifest}");
+        assert!(
+            !manifest.contains("apigen-runtime"),
+            "{spec}: a vendored crate depends on the runtime crate:\n{manifest}"
+        );
         assert!(generated.files.iter().any(|f| f.path == "src/apigen_runtime/mod.rs"), "{spec}: no runtime copy");
         ensure_crate(&workspace.join(spec), &generated.files, Mode::Write).unwrap();
     }
     let members: Vec<String> = specs.iter().map(|s| format!("\"{s}\"")).collect();
-    std::fs::write(workspace.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
-        .unwrap();
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .unwrap();
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
 
-    let clippy = cargo(&workspace, &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    let clippy =
+        cargo(&workspace, &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
     let doc = cargo(&workspace, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));

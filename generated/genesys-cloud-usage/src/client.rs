@@ -570,7 +570,8 @@ impl ClientBuilder {
                     )
                     .redirect(runtime::redirect_policy())
                     .referer(false)
-                    .build()?
+                    .build()
+                    .map_err(BuildError::http_client)?
             }
         };
         let server_region: &str = match &self.region {

@@ -273,7 +273,8 @@ impl ClientBuilder {
                     )
                     .redirect(runtime::redirect_policy())
                     .referer(false)
-                    .build()?
+                    .build()
+                    .map_err(BuildError::http_client)?
             }
         };
         let base_url = match self.base_url.clone() {

@@ -62,7 +62,7 @@ pub use futures_util;
 pub use reqwest;
 pub use runtime::{
     ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions,
-    RetryPolicy, TokenFuture, TokenProvider,
+    RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind,
 };
 /// The README's examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

@@ -9,14 +9,8 @@ use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, SecurityKind, Server, ServerVariable};
 
-/// Names `client.rs` uses itself.
-const NAMES_IN_SCOPE: &[&str] = &[
-    "Arc", "Auth", "Client", "ClientBuilder", "ClientCredentials", "Config", "Duration", "RetryPolicy", "Secret",
-    "TokenProvider",
-];
-
 pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenStream {
-    let mut in_scope: Vec<&str> = NAMES_IN_SCOPE.to_vec();
+    let mut in_scope: Vec<&str> = crate::reserved::CLIENT_FILE_TYPES.to_vec();
     let server = api.servers.first();
     let variables: &[ServerVariable] = server.map(|s| s.variables.as_slice()).unwrap_or_default();
     in_scope.extend(variables.iter().map(|v| v.type_name.as_str()));
@@ -268,7 +262,8 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
                         .connect_timeout(self.connect_timeout.unwrap_or(runtime::defaults::CONNECT_TIMEOUT))
                         .redirect(runtime::redirect_policy())
                         .referer(false)
-                        .build()?,
+                        .build()
+                        .map_err(BuildError::http_client)?,
                 };
                 #(#var_checks)*
                 let base_url = match self.base_url.clone() {

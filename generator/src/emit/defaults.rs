@@ -38,7 +38,10 @@ fn read(source: &str) -> Result<Defaults, String> {
     let mut values = std::collections::HashMap::new();
     for item in &file.items {
         if let syn::Item::Const(c) = item {
-            values.insert(c.ident.to_string(), value(&c.expr).ok_or_else(|| format!("`{}` is not a plain literal", c.ident))?);
+            values.insert(
+                c.ident.to_string(),
+                value(&c.expr).ok_or_else(|| format!("`{}` is not a plain literal", c.ident))?,
+            );
         }
     }
     let mut take = |name: &str| values.remove(name).ok_or_else(|| format!("no constant `{name}`"));

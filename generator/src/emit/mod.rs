@@ -287,7 +287,7 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         pub use client::{#(#client_exports),*};
         pub use futures_util;
         pub use reqwest;
-        pub use runtime::{ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider};
+        pub use runtime::{ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind};
 
         /// The README's examples, compiled by `cargo test --doc`.
         #[cfg(doctest)]

@@ -9,10 +9,6 @@ use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeKind, TypeRef};
 
-/// Names the operation files use themselves; a model with one of these names
-/// is referred to through `types::` instead of being imported.
-const NAMES_IN_SCOPE: &[&str] = &["ApiResponse", "Client", "Error", "Method", "Request"];
-
 /// How a required argument is taken: strings and enums through `Into`, so
 /// `"text"` and `String` both work. The flag says whether `.into()` is needed.
 pub fn argument_type(ty: &TypeRef, api: &crate::ir::Api, uses: &mut Uses) -> (TokenStream, bool) {
@@ -53,7 +49,7 @@ pub fn success(op: &Operation) -> Success<'_> {
 }
 
 pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &std::sync::Arc<std::collections::BTreeSet<String>>) -> TokenStream {
-    let mut uses = Uses::qualifying(operation_names, NAMES_IN_SCOPE);
+    let mut uses = Uses::qualifying(operation_names, crate::reserved::OPERATION_FILE_TYPES);
     let builder = ident(&op.type_name);
     let error_enum = ident(&op.error_name);
     let method = format_ident!("{}", op.method.as_str());

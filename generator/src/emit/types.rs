@@ -134,9 +134,11 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -
 
 fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
     let name = ident(&def.rust_name);
+    let unknown = ident(crate::reserved::ENUM_CATCH_ALL);
     let docs = doc_attrs(&format!(
-        "{}\n\nValues this client does not know decode into `Unknown` instead of failing.",
-        type_doc(def)
+        "{}\n\nValues this client does not know decode into `{}` instead of failing.",
+        type_doc(def),
+        crate::reserved::ENUM_CATCH_ALL
     ));
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.api_name.as_str()).collect();
@@ -147,7 +149,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         pub enum #name {
             #( #variant_docs #idents, )*
             /// A value this version of the client does not know, kept as sent.
-            Unknown(String),
+            #unknown(String),
         }
 
         impl #name {
@@ -155,7 +157,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #( #name::#idents => #values, )*
-                    #name::Unknown(value) => value,
+                    #name::#unknown(value) => value,
                 }
             }
         }
@@ -164,7 +166,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => #name::#idents, )*
-                    other => #name::Unknown(other.to_string()),
+                    other => #name::#unknown(other.to_string()),
                 }
             }
         }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ident::{Namespace, RESERVED_TYPE_NAMES};
+use crate::ident::Namespace;
 use crate::ir::{Api, TypeDef, TypeRef};
 use crate::load::Loaded;
 
@@ -58,7 +58,7 @@ fn lower_here(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Di
         pointer_types: HashMap::new(),
         diags: Diagnostics::new(file_name),
         types: BTreeMap::new(),
-        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        type_names: Namespace::with_reserved(crate::reserved::TYPES_MODULE),
         component_types: HashMap::new(),
         shared_types: HashMap::new(),
         unsupported: Vec::new(),

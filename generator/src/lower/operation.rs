@@ -16,28 +16,14 @@ use crate::ir::{
     StatusMatch, TypeRef,
 };
 
-/// Names an operation's builder uses itself, so parameters may not take them.
-const RESERVED_PARAM_NAMES: &[&str] =
-    &["client", "new", "send", "body", "options", "with_retry", "with_timeout", "into_pages", "into_items", "send_and_poll"];
-
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let doc = self.doc;
         let mut operations = Vec::new();
-        // A method's name is also its module's and file's under
-        // `src/operations/`, where `mod.rs` is the layout's own.
-        // `operations` would be `operations::operations` (clippy: module_inception).
-        let mut method_names = Namespace::with_reserved(&["new", "builder", "base_url", "mod", "r#mod", "operations"]);
-        // Operation files and client.rs have these in scope themselves.
-        let mut type_names = Namespace::with_reserved(&[
-            "ApiError", "ApiResponse", "Arc", "Client", "ClientBuilder", "Config", "Error", "Method", "Request", "Secret",
-            "BuildError", "Auth", "RetryPolicy", "TokenProvider", "ClientCredentials", "Duration", "PollError",
-            "PollOptions", "Stream", "Default",
-            // A builder `New` with its `new` constructor trips clippy::self_named_constructors.
-            "New",
-        ]);
+        let mut method_names = Namespace::with_reserved(crate::reserved::CLIENT_METHODS);
+        let mut type_names = Namespace::with_reserved(crate::reserved::OPERATION_TYPES);
         // Builders are imported beside the model types and the prelude.
-        for reserved in crate::ident::RESERVED_TYPE_NAMES {
+        for reserved in crate::reserved::TYPES_MODULE {
             type_names.claim(reserved);
         }
         let mut first_seen: HashMap<String, String> = HashMap::new();
@@ -142,7 +128,7 @@ impl<'a> Lowerer<'a> {
             resolved.push((ptr, component, param));
         }
 
-        let mut names = Namespace::with_reserved(RESERVED_PARAM_NAMES);
+        let mut names = Namespace::with_reserved(crate::reserved::OPERATION_BUILDER_METHODS);
         let mut params = Vec::new();
         for (ptr, component, param) in resolved {
             if let Some(p) = self.lower_param(param, component.as_deref(), &ptr, &type_name, &mut names) {
@@ -415,7 +401,7 @@ impl<'a> Lowerer<'a> {
         let has_success = entries.iter().any(|(s, _, _)| is_success(*s));
         let several = entries.len() > 1;
 
-        let mut variant_names = Namespace::with_reserved(&["Unknown"]);
+        let mut variant_names = Namespace::with_reserved(&[crate::reserved::ERROR_CATCH_ALL]);
         let mut responses = Vec::new();
         for (status, ptr, r) in entries {
             let Some((component, response)) = self.resolve(r, &ptr, "responses", |c| &c.responses) else { continue };

@@ -7,12 +7,6 @@ use crate::diagnostic::escape_token;
 use crate::ident::{camel, snake, Namespace};
 use crate::ir::{SecurityKind, SecurityScheme, Server, ServerVariable};
 
-/// Methods `ClientBuilder` has itself, so server variables may not take them.
-const CLIENT_BUILDER_METHODS: &[&str] = &[
-    "base_url", "bearer_token", "build", "client_credentials", "connect_timeout", "http_client", "retry", "timeout",
-    "token_provider", "token_url",
-];
-
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
         let doc = self.doc;
@@ -20,7 +14,7 @@ impl<'a> Lowerer<'a> {
         for (i, s) in doc.servers.iter().enumerate() {
             let mut variables = Vec::new();
             let mut default_url = s.url.clone();
-            let mut setter_names = Namespace::with_reserved(CLIENT_BUILDER_METHODS);
+            let mut setter_names = Namespace::with_reserved(crate::reserved::CLIENT_BUILDER_METHODS);
             for (name, v) in s.variables.iter().flatten() {
                 default_url = default_url.replace(&format!("{{{name}}}"), &v.default);
                 let names: Vec<String> = v
