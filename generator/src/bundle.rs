@@ -17,24 +17,33 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{escape_token, Diagnostic, Diagnostics};
 use crate::ident::camel;
+use crate::structure::Role;
 
-/// What a referenced node is, from where the reference stands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Kind {
-    Schema,
-    Parameter,
-    Response,
-    RequestBody,
+/// The `components` section a referenced node of this role is placed in;
+/// `None` for a role that has none.
+fn section(role: Role) -> Option<&'static str> {
+    Some(match role {
+        Role::Schema => "schemas",
+        Role::Parameter => "parameters",
+        Role::Response => "responses",
+        Role::RequestBody => "requestBodies",
+        Role::Header => "headers",
+        Role::Example => "examples",
+        Role::Link => "links",
+        Role::Callback => "callbacks",
+        Role::SecurityScheme => "securitySchemes",
+        Role::Document | Role::MediaType | Role::PathItem | Role::Operation | Role::Other => return None,
+    })
 }
 
-impl Kind {
-    fn section(self) -> &'static str {
-        match self {
-            Kind::Schema => "schemas",
-            Kind::Parameter => "parameters",
-            Kind::Response => "responses",
-            Kind::RequestBody => "requestBodies",
-        }
+/// How a diagnostic names a node of `role`.
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::PathItem => "a path item",
+        Role::Operation => "an operation",
+        Role::MediaType => "a media type",
+        Role::Document => "the document",
+        _ => "an object of this kind",
     }
 }
 
@@ -56,7 +65,7 @@ struct Bundler<'d> {
     /// Copied nodes whose own references are still to be rewritten.
     /// (index in `pending`, its file, where the first reference to it stands).
     to_walk: Vec<(usize, PathBuf, String)>,
-    pending: Vec<(Kind, String, Value)>,
+    pending: Vec<(Role, String, Value)>,
     diags: &'d mut Diagnostics,
 }
 
@@ -110,7 +119,7 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
         pending: Vec::new(),
         diags,
     };
-    bundler.walk(root, &root_file, Kind::Schema, "");
+    bundler.walk(root, &root_file, Role::Document, "");
     // Nodes copied from other files, walked in turn rather than inside one
     // another: a chain of references is a loop here, not a recursion.
     while let Some((index, file, pointer)) = bundler.to_walk.pop() {
@@ -127,7 +136,8 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
     let components = doc.entry("components").or_insert_with(|| Value::Object(Map::new()));
     for (kind, name, node) in std::mem::take(&mut bundler.pending) {
         if let Some(components) = components.as_object_mut() {
-            let section = components.entry(kind.section()).or_insert_with(|| Value::Object(Map::new()));
+            let Some(section) = section(kind) else { continue };
+            let section = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
             if let Some(section) = section.as_object_mut() {
                 section.insert(name, node);
             }
@@ -159,46 +169,22 @@ fn existing_names(root: &Value) -> BTreeSet<String> {
 }
 
 impl Bundler<'_> {
-    fn walk(&mut self, value: &mut Value, file: &Path, kind: Kind, pointer: &str) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref").cloned() {
-                    if let Some(local) = self.rewrite(&reference, file, kind, pointer) {
-                        map.insert("$ref".into(), Value::String(local));
-                    }
-                    return;
-                }
-                for (key, child) in map.iter_mut() {
-                    // Nothing to rewrite below a plain value.
-                    if !child.is_object() && !child.is_array() {
-                        continue;
-                    }
-                    let child_kind = match key.as_str() {
-                        "parameters" => Kind::Parameter,
-                        "requestBody" => Kind::RequestBody,
-                        "responses" => Kind::Response,
-                        "schema" | "items" | "properties" | "additionalProperties" | "allOf" | "oneOf" | "anyOf" | "not" => Kind::Schema,
-                        "content" => Kind::Schema,
-                        _ if key.starts_with(|c: char| c.is_ascii_digit()) || key == "default" => kind,
-                        _ => kind,
-                    };
-                    let child_pointer = format!("{pointer}/{}", escape_token(key));
-                    self.walk(child, file, child_kind, &child_pointer);
-                }
+    /// Rewrites the references under `value`, a node of `role` from `file`
+    /// (found at `pointer` of the root document), each placed by the role of
+    /// the node it stands in, as the document's shape says.
+    fn walk(&mut self, value: &mut Value, file: &Path, role: Role, pointer: &str) {
+        crate::structure::visit_mut(value, role, &mut |node, role, path| {
+            let Some(Value::String(reference)) = node.get("$ref").cloned() else { return };
+            let at = format!("{pointer}{}", crate::diagnostic::pointer(path));
+            if let Some(local) = self.rewrite(&reference, file, role, &at) {
+                node["$ref"] = Value::String(local);
             }
-            Value::Array(items) => {
-                for (i, item) in items.iter_mut().enumerate() {
-                    let item_pointer = format!("{pointer}/{i}");
-                    self.walk(item, file, kind, &item_pointer);
-                }
-            }
-            _ => {}
-        }
+        });
     }
 
     /// The local reference replacing `reference`, for references that leave
     /// the root document (or are local to another file).
-    fn rewrite(&mut self, reference: &str, file: &Path, kind: Kind, pointer: &str) -> Option<String> {
+    fn rewrite(&mut self, reference: &str, file: &Path, kind: Role, pointer: &str) -> Option<String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if file_part.is_empty() && file == self.root_file {
             return None;
@@ -211,6 +197,14 @@ impl Bundler<'_> {
         if target == self.root_file {
             return Some(format!("#{fragment}"));
         }
+        let Some(section) = section(kind) else {
+            self.error(
+                pointer,
+                format!("`$ref: {reference}` stands for {}, which is not read from another file", role_name(kind)),
+                "move it into the spec; schemas, parameters, responses, request bodies, headers, examples, links, callbacks and security schemes may come from other files",
+            );
+            return None;
+        };
         let key = (target.clone(), fragment.to_string());
         if let Some(local) = self.placed.get(&key) {
             return Some(local.clone());
@@ -231,7 +225,7 @@ impl Bundler<'_> {
             n += 1;
         }
         self.names.insert(name.clone());
-        let local = format!("#/components/{}/{}", kind.section(), escape_token(&name));
+        let local = format!("#/components/{section}/{}", escape_token(&name));
         // Recorded before the node is walked, so references back to it end here.
         self.placed.insert(key, local.clone());
         self.pending.push((kind, name, node));
@@ -310,6 +304,43 @@ impl Bundler<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each reference is placed by the role of the node it stands in, as the
+    /// document's shape says: a header goes to `headers`, a schema in a
+    /// header to `schemas`, a `$ref` inside an example is data and stays,
+    /// and a path item from another file is refused with its reason.
+    #[test]
+    fn references_are_placed_by_where_they_stand() {
+        let dir = std::env::temp_dir().join(format!("apigen-bundle-roles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("m.yaml"), "Rate: {description: rate, schema: {$ref: '#/Int'}}\nInt: {type: integer}\nItem: {get: {responses: {}}}\n")
+            .unwrap();
+        let root = serde_json::json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/a": {"get": {"responses": {"200": {
+                    "description": "ok",
+                    "headers": {"X-Rate": {"$ref": "m.yaml#/Rate"}},
+                    "content": {"application/json": {"example": {"$ref": "not-a-file.yaml#/x"}}}
+                }}}},
+                "/b": {"$ref": "m.yaml#/Item"}
+            }
+        });
+        std::fs::write(dir.join("api.yaml"), root.to_string()).unwrap();
+        let mut value = root.clone();
+        let mut diags = Diagnostics::new("api.yaml");
+        bundle_counting(&mut value, &dir.join("api.yaml"), &mut diags);
+        let ok = &value["paths"]["/a"]["get"]["responses"]["200"];
+        assert_eq!(ok["headers"]["X-Rate"]["$ref"], "#/components/headers/Rate");
+        assert_eq!(value["components"]["headers"]["Rate"]["schema"]["$ref"], "#/components/schemas/Int");
+        assert_eq!(value["components"]["schemas"]["Int"]["type"], "integer");
+        assert_eq!(ok["content"]["application/json"]["example"]["$ref"], "not-a-file.yaml#/x", "examples are data");
+        let errors: Vec<_> = diags.items.iter().map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "/paths/~1b");
+        assert!(errors[0].1.contains("a path item"), "{}", errors[0].1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// Only regular files, and only up to the limit.
     #[test]

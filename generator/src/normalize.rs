@@ -19,61 +19,22 @@ pub fn normalize_31(doc: &mut Value) {
         // 3.1 documents may have only webhooks or components.
         obj.entry("paths").or_insert_with(|| json!({}));
     }
-    walk(doc);
+    // Top-down over every schema the document holds, wherever it stands:
+    // property names are names, not keywords, so a property called `const`
+    // or `type` stays one.
+    crate::structure::visit_mut(doc, crate::structure::Role::Document, &mut |node, role, _| {
+        if role == crate::structure::Role::Schema {
+            rewrite(node);
+        }
+    });
 }
 
-/// Walks the document outside schemas: schemas stand under `schema` keys
-/// and in `components/schemas`. Examples, defaults and extensions are data
-/// and are left alone.
-fn walk(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                match key.as_str() {
-                    "schema" => walk_schema(child),
-                    "schemas" => {
-                        if let Value::Object(schemas) = child {
-                            schemas.values_mut().for_each(walk_schema);
-                        }
-                    }
-                    "example" | "examples" | "default" | "enum" | "const" => {}
-                    k if k.starts_with("x-") => {}
-                    _ => walk(child),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(walk),
+fn rewrite(node: &mut Value) {
+    match node {
+        // 3.1's boolean schemas: `true` allows anything, `false` nothing.
+        Value::Bool(allows) => *node = if *allows { json!({}) } else { json!({"not": {}}) },
+        Value::Object(map) => rewrite_schema(map),
         _ => {}
-    }
-}
-
-/// Rewrites a schema, then the schemas inside it by keyword: property names
-/// are names, not keywords, so a property called `const` or `type` stays one.
-fn walk_schema(value: &mut Value) {
-    // 3.1's boolean schemas: `true` allows anything, `false` nothing.
-    if let Value::Bool(allows) = value {
-        *value = if *allows { json!({}) } else { json!({"not": {}}) };
-        return;
-    }
-    let Value::Object(map) = value else { return };
-    rewrite_schema(map);
-    for (key, child) in map.iter_mut() {
-        match key.as_str() {
-            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
-                if let Value::Object(named) = child {
-                    named.values_mut().for_each(walk_schema);
-                }
-            }
-            "items" | "prefixItems" | "allOf" | "oneOf" | "anyOf" => match child {
-                Value::Array(members) => members.iter_mut().for_each(walk_schema),
-                other => walk_schema(other),
-            },
-            // `additionalProperties: false` is also valid 3.0, and stays.
-            "additionalProperties" if child.is_boolean() => {}
-            "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else" | "unevaluatedItems"
-            | "unevaluatedProperties" | "additionalItems" => walk_schema(child),
-            _ => {}
-        }
     }
 }
 
@@ -176,5 +137,28 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["A"]["example"], json!({"type": ["kept"], "const": 1}));
         assert_eq!(doc["openapi"], "3.0.3");
         assert_eq!(doc["paths"], json!({}));
+    }
+
+    /// Schemas are found wherever the document's shape puts them: under a
+    /// parameter, a header, a callback's operation and a webhook; not in
+    /// an extension, which is data.
+    #[test]
+    fn rewrites_schemas_wherever_they_stand() {
+        let nullable = json!({"type": ["string", "null"]});
+        let op = json!({"parameters": [{"name": "q", "in": "query", "schema": nullable}],
+            "responses": {"200": {"description": "ok", "headers": {"H": {"schema": nullable}},
+                "content": {"application/json": {"schema": nullable}}}},
+            "callbacks": {"done": {"{$request.body#/url}": {"post": {"requestBody": {"content": {"application/json": {"schema": nullable}}}, "responses": {}}}}},
+            "x-data": {"schema": nullable}});
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/a": {"get": op}}, "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema": nullable}}}, "responses": {}}}}});
+        normalize_31(&mut doc);
+        let rewritten = json!({"type": "string", "nullable": true});
+        let get = &doc["paths"]["/a"]["get"];
+        assert_eq!(get["parameters"][0]["schema"], rewritten);
+        assert_eq!(get["responses"]["200"]["headers"]["H"]["schema"], rewritten);
+        assert_eq!(get["responses"]["200"]["content"]["application/json"]["schema"], rewritten);
+        assert_eq!(get["callbacks"]["done"]["{$request.body#/url}"]["post"]["requestBody"]["content"]["application/json"]["schema"], rewritten);
+        assert_eq!(doc["webhooks"]["w"]["post"]["requestBody"]["content"]["application/json"]["schema"], rewritten);
+        assert_eq!(get["x-data"]["schema"], nullable, "extensions are data");
     }
 }

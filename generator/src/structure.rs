@@ -26,6 +26,8 @@ enum Kind {
     MapOf(&'static Kind),
     /// A list whose items are of one kind.
     ListOf(&'static Kind),
+    /// A Callback Object: path items by expression.
+    Callback,
     Schema,
     /// Data, or a structure this walk does not look into.
     Any,
@@ -34,6 +36,7 @@ enum Kind {
 /// An OpenAPI object: its name in the specification and its fields.
 struct Shape {
     name: &'static str,
+    role: Role,
     fields: &'static [(&'static str, &'static Kind)],
     /// Fields only OpenAPI 3.1 has.
     fields_31: &'static [(&'static str, &'static Kind)],
@@ -45,81 +48,82 @@ static ANY: Kind = Kind::Any;
 static SCHEMA: Kind = Kind::Schema;
 
 macro_rules! shape {
-    ($name:ident, $label:literal, [$($field:literal => $kind:expr),* $(,)?] $(, 31: [$($field31:literal => $kind31:expr),* $(,)?])?) => {
+    ($name:ident, $label:literal, $role:ident, [$($field:literal => $kind:expr),* $(,)?] $(, 31: [$($field31:literal => $kind31:expr),* $(,)?])?) => {
         static $name: Shape = Shape {
             name: $label,
+            role: Role::$role,
             fields: &[$(($field, &$kind)),*],
             fields_31: &[$($(($field31, &$kind31)),*)?],
         };
     };
 }
 
-shape!(DOCUMENT, "OpenAPI Object", [
+shape!(DOCUMENT, "OpenAPI Object", Document, [
     "openapi" => ANY, "info" => Kind::Object(&INFO), "servers" => Kind::ListOf(&SERVER_K), "paths" => Kind::MapOf(&PATH_ITEM_K),
     "components" => Kind::Object(&COMPONENTS), "security" => ANY, "tags" => Kind::ListOf(&TAG_K),
     "externalDocs" => Kind::Object(&EXTERNAL_DOCS),
 ], 31: ["webhooks" => Kind::MapOf(&PATH_ITEM_K), "jsonSchemaDialect" => ANY]);
-shape!(INFO, "Info Object", [
+shape!(INFO, "Info Object", Other, [
     "title" => ANY, "description" => ANY, "termsOfService" => ANY, "contact" => Kind::Object(&CONTACT),
     "license" => Kind::Object(&LICENSE), "version" => ANY,
 ], 31: ["summary" => ANY]);
-shape!(CONTACT, "Contact Object", ["name" => ANY, "url" => ANY, "email" => ANY]);
-shape!(LICENSE, "License Object", ["name" => ANY, "url" => ANY], 31: ["identifier" => ANY]);
-shape!(SERVER, "Server Object", ["url" => ANY, "description" => ANY, "variables" => Kind::MapOf(&SERVER_VARIABLE_K)]);
-shape!(SERVER_VARIABLE, "Server Variable Object", ["enum" => ANY, "default" => ANY, "description" => ANY]);
-shape!(COMPONENTS, "Components Object", [
+shape!(CONTACT, "Contact Object", Other, ["name" => ANY, "url" => ANY, "email" => ANY]);
+shape!(LICENSE, "License Object", Other, ["name" => ANY, "url" => ANY], 31: ["identifier" => ANY]);
+shape!(SERVER, "Server Object", Other, ["url" => ANY, "description" => ANY, "variables" => Kind::MapOf(&SERVER_VARIABLE_K)]);
+shape!(SERVER_VARIABLE, "Server Variable Object", Other, ["enum" => ANY, "default" => ANY, "description" => ANY]);
+shape!(COMPONENTS, "Components Object", Other, [
     "schemas" => Kind::MapOf(&SCHEMA), "responses" => Kind::MapOf(&RESPONSE_K), "parameters" => Kind::MapOf(&PARAMETER_K),
     "examples" => Kind::MapOf(&EXAMPLE_K), "requestBodies" => Kind::MapOf(&REQUEST_BODY_K), "headers" => Kind::MapOf(&HEADER_K),
     "securitySchemes" => Kind::MapOf(&SECURITY_SCHEME_K), "links" => Kind::MapOf(&LINK_K), "callbacks" => Kind::MapOf(&CALLBACK_K),
 ], 31: ["pathItems" => Kind::MapOf(&PATH_ITEM_K)]);
-shape!(PATH_ITEM, "Path Item Object", [
+shape!(PATH_ITEM, "Path Item Object", PathItem, [
     "$ref" => ANY, "summary" => ANY, "description" => ANY, "get" => OPERATION_K, "put" => OPERATION_K, "post" => OPERATION_K,
     "delete" => OPERATION_K, "options" => OPERATION_K, "head" => OPERATION_K, "patch" => OPERATION_K, "trace" => OPERATION_K,
     "servers" => Kind::ListOf(&SERVER_K), "parameters" => Kind::ListOf(&PARAMETER_K),
 ]);
-shape!(OPERATION, "Operation Object", [
+shape!(OPERATION, "Operation Object", Operation, [
     "tags" => ANY, "summary" => ANY, "description" => ANY, "externalDocs" => Kind::Object(&EXTERNAL_DOCS),
     "operationId" => ANY, "parameters" => Kind::ListOf(&PARAMETER_K), "requestBody" => REQUEST_BODY_K,
     "responses" => Kind::MapOf(&RESPONSE_K), "callbacks" => Kind::MapOf(&CALLBACK_K), "deprecated" => ANY,
     "security" => ANY, "servers" => Kind::ListOf(&SERVER_K),
 ]);
-shape!(EXTERNAL_DOCS, "External Documentation Object", ["description" => ANY, "url" => ANY]);
-shape!(PARAMETER, "Parameter Object", [
+shape!(EXTERNAL_DOCS, "External Documentation Object", Other, ["description" => ANY, "url" => ANY]);
+shape!(PARAMETER, "Parameter Object", Parameter, [
     "name" => ANY, "in" => ANY, "description" => ANY, "required" => ANY, "deprecated" => ANY, "allowEmptyValue" => ANY,
     "style" => ANY, "explode" => ANY, "allowReserved" => ANY, "schema" => SCHEMA, "example" => ANY,
     "examples" => Kind::MapOf(&EXAMPLE_K), "content" => Kind::MapOf(&MEDIA_TYPE_K),
 ]);
-shape!(HEADER, "Header Object", [
+shape!(HEADER, "Header Object", Header, [
     "description" => ANY, "required" => ANY, "deprecated" => ANY, "allowEmptyValue" => ANY,
     "style" => ANY, "explode" => ANY, "allowReserved" => ANY, "schema" => SCHEMA, "example" => ANY,
     "examples" => Kind::MapOf(&EXAMPLE_K), "content" => Kind::MapOf(&MEDIA_TYPE_K),
 ]);
-shape!(REQUEST_BODY, "Request Body Object", ["description" => ANY, "content" => Kind::MapOf(&MEDIA_TYPE_K), "required" => ANY]);
-shape!(MEDIA_TYPE, "Media Type Object", [
+shape!(REQUEST_BODY, "Request Body Object", RequestBody, ["description" => ANY, "content" => Kind::MapOf(&MEDIA_TYPE_K), "required" => ANY]);
+shape!(MEDIA_TYPE, "Media Type Object", MediaType, [
     "schema" => SCHEMA, "example" => ANY, "examples" => Kind::MapOf(&EXAMPLE_K), "encoding" => Kind::MapOf(&ENCODING_K),
 ]);
-shape!(ENCODING, "Encoding Object", [
+shape!(ENCODING, "Encoding Object", Other, [
     "contentType" => ANY, "headers" => Kind::MapOf(&HEADER_K), "style" => ANY, "explode" => ANY, "allowReserved" => ANY,
 ]);
-shape!(RESPONSE, "Response Object", [
+shape!(RESPONSE, "Response Object", Response, [
     "description" => ANY, "headers" => Kind::MapOf(&HEADER_K), "content" => Kind::MapOf(&MEDIA_TYPE_K),
     "links" => Kind::MapOf(&LINK_K),
 ]);
-shape!(EXAMPLE, "Example Object", ["summary" => ANY, "description" => ANY, "value" => ANY, "externalValue" => ANY]);
-shape!(LINK, "Link Object", [
+shape!(EXAMPLE, "Example Object", Example, ["summary" => ANY, "description" => ANY, "value" => ANY, "externalValue" => ANY]);
+shape!(LINK, "Link Object", Link, [
     "operationRef" => ANY, "operationId" => ANY, "parameters" => ANY, "requestBody" => ANY, "description" => ANY,
     "server" => Kind::Object(&SERVER),
 ]);
-shape!(TAG, "Tag Object", ["name" => ANY, "description" => ANY, "externalDocs" => Kind::Object(&EXTERNAL_DOCS)]);
-shape!(SECURITY_SCHEME, "Security Scheme Object", [
+shape!(TAG, "Tag Object", Other, ["name" => ANY, "description" => ANY, "externalDocs" => Kind::Object(&EXTERNAL_DOCS)]);
+shape!(SECURITY_SCHEME, "Security Scheme Object", SecurityScheme, [
     "type" => ANY, "description" => ANY, "name" => ANY, "in" => ANY, "scheme" => ANY, "bearerFormat" => ANY,
     "flows" => Kind::Object(&OAUTH_FLOWS), "openIdConnectUrl" => ANY,
 ]);
-shape!(OAUTH_FLOWS, "OAuth Flows Object", [
+shape!(OAUTH_FLOWS, "OAuth Flows Object", Other, [
     "implicit" => OAUTH_FLOW_K, "password" => OAUTH_FLOW_K, "clientCredentials" => OAUTH_FLOW_K,
     "authorizationCode" => OAUTH_FLOW_K,
 ]);
-shape!(OAUTH_FLOW, "OAuth Flow Object", ["authorizationUrl" => ANY, "tokenUrl" => ANY, "refreshUrl" => ANY, "scopes" => ANY]);
+shape!(OAUTH_FLOW, "OAuth Flow Object", Other, ["authorizationUrl" => ANY, "tokenUrl" => ANY, "refreshUrl" => ANY, "scopes" => ANY]);
 
 static SERVER_K: Kind = Kind::Object(&SERVER);
 static SERVER_VARIABLE_K: Kind = Kind::Object(&SERVER_VARIABLE);
@@ -136,7 +140,7 @@ static LINK_K: Kind = Kind::Object(&LINK);
 static TAG_K: Kind = Kind::Object(&TAG);
 static SECURITY_SCHEME_K: Kind = Kind::Object(&SECURITY_SCHEME);
 static OAUTH_FLOW_K: Kind = Kind::Object(&OAUTH_FLOW);
-static CALLBACK_K: Kind = Kind::MapOf(&PATH_ITEM_K);
+static CALLBACK_K: Kind = Kind::Callback;
 
 /// Keywords of the Schema Object: OpenAPI 3.0's, and the JSON Schema
 /// keywords 3.1 allows (read or ignored, but not mistakes).
@@ -200,6 +204,136 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "xml",
 ];
 
+/// What a node of the document is, for the passes that act on one kind of
+/// node: the bundler places a referenced node by it, the 3.1 normalizer
+/// rewrites schemas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Document,
+    Schema,
+    Parameter,
+    Header,
+    RequestBody,
+    MediaType,
+    Response,
+    Example,
+    Link,
+    Callback,
+    PathItem,
+    Operation,
+    SecurityScheme,
+    /// Any other OpenAPI object (info, server, tag, ...).
+    Other,
+}
+
+impl Role {
+    fn kind(self) -> Kind {
+        match self {
+            Role::Document => Kind::Object(&DOCUMENT),
+            Role::Schema => Kind::Schema,
+            Role::Parameter => PARAMETER_K,
+            Role::Header => HEADER_K,
+            Role::RequestBody => REQUEST_BODY_K,
+            Role::MediaType => MEDIA_TYPE_K,
+            Role::Response => RESPONSE_K,
+            Role::Example => EXAMPLE_K,
+            Role::Link => LINK_K,
+            Role::Callback => Kind::Callback,
+            Role::PathItem => PATH_ITEM_K,
+            Role::Operation => OPERATION_K,
+            Role::SecurityScheme => SECURITY_SCHEME_K,
+            Role::Other => Kind::Any,
+        }
+    }
+}
+
+/// Visits every OpenAPI object and schema under `value`, which is a node
+/// of kind `at`, top-down: `visitor` gets each with its role and the tokens
+/// of its path below `value`, and may change it before the walk goes into
+/// what it then holds. Fields of both 3.0 and 3.1 are followed; unknown
+/// fields, extensions and data (examples, defaults, enums) are not.
+pub fn visit_mut(value: &mut Value, at: Role, visitor: &mut dyn FnMut(&mut Value, Role, &[String])) {
+    let mut path = Vec::new();
+    node_mut(value, at.kind(), &mut path, visitor);
+}
+
+fn node_mut(
+    value: &mut Value,
+    kind: Kind,
+    path: &mut Vec<String>,
+    visitor: &mut dyn FnMut(&mut Value, Role, &[String]),
+) {
+    match kind {
+        Kind::Object(shape) => visitor(value, shape.role, path),
+        Kind::Schema => visitor(value, Role::Schema, path),
+        Kind::Callback => visitor(value, Role::Callback, path),
+        _ => {}
+    }
+    let mut child = |path: &mut Vec<String>, token: &str, value: &mut Value, kind: Kind| {
+        path.push(token.to_string());
+        node_mut(value, kind, path, visitor);
+        path.pop();
+    };
+    match (kind, value) {
+        (Kind::Object(shape), Value::Object(map)) => {
+            if map.contains_key("$ref") && shape.role != Role::PathItem {
+                return;
+            }
+            for (key, value) in map.iter_mut() {
+                if let Some((_, kind)) = shape.fields.iter().chain(shape.fields_31).find(|(name, _)| name == key) {
+                    child(path, key, value, **kind);
+                }
+            }
+        }
+        (Kind::MapOf(inner), Value::Object(map)) => {
+            for (key, value) in map.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
+                child(path, key, value, *inner);
+            }
+        }
+        (Kind::Callback, Value::Object(map)) if !map.contains_key("$ref") => {
+            for (key, value) in map.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
+                child(path, key, value, PATH_ITEM_K);
+            }
+        }
+        (Kind::ListOf(inner), Value::Array(items)) => {
+            for (i, value) in items.iter_mut().enumerate() {
+                child(path, &i.to_string(), value, *inner);
+            }
+        }
+        (Kind::Schema, Value::Object(map)) => {
+            for (key, value) in map.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
+                let kind = schema_child(key, value);
+                child(path, key, value, kind);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kind of a schema keyword's value.
+fn schema_child(key: &str, value: &Value) -> Kind {
+    match key {
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => Kind::MapOf(&SCHEMA),
+        "allOf" | "oneOf" | "anyOf" | "prefixItems" => Kind::ListOf(&SCHEMA),
+        // `items` is one schema (a list of them in old JSON Schema).
+        "items" if value.is_array() => Kind::ListOf(&SCHEMA),
+        // `additionalProperties: false` is a plain flag in 3.0 too.
+        "additionalProperties" if value.is_boolean() => Kind::Any,
+        "items"
+        | "not"
+        | "additionalProperties"
+        | "contains"
+        | "propertyNames"
+        | "if"
+        | "then"
+        | "else"
+        | "unevaluatedItems"
+        | "unevaluatedProperties" => Kind::Schema,
+        "externalDocs" => Kind::Object(&EXTERNAL_DOCS),
+        _ => Kind::Any,
+    }
+}
+
 /// What the walk found.
 #[derive(Default)]
 pub struct Findings {
@@ -241,6 +375,13 @@ impl<'v> Walk<'v> {
                 for (key, child) in map {
                     if !key.starts_with("x-") {
                         self.child(key.as_str(), child, *inner);
+                    }
+                }
+            }
+            (Kind::Callback, Value::Object(map)) if !map.contains_key("$ref") => {
+                for (key, child) in map {
+                    if !key.starts_with("x-") {
+                        self.child(key.as_str(), child, PATH_ITEM_K);
                     }
                 }
             }
@@ -293,26 +434,7 @@ impl<'v> Walk<'v> {
                 self.found.warnings.push(warning);
                 continue;
             }
-            let kind = match key.as_str() {
-                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
-                    Kind::MapOf(&SCHEMA)
-                }
-                "allOf" | "oneOf" | "anyOf" | "prefixItems" => Kind::ListOf(&SCHEMA),
-                // `items` is one schema (a list of them in old JSON Schema).
-                "items" if child.is_array() => Kind::ListOf(&SCHEMA),
-                "items"
-                | "not"
-                | "additionalProperties"
-                | "contains"
-                | "propertyNames"
-                | "if"
-                | "then"
-                | "else"
-                | "unevaluatedItems"
-                | "unevaluatedProperties" => Kind::Schema,
-                "externalDocs" => Kind::Object(&EXTERNAL_DOCS),
-                _ => Kind::Any,
-            };
+            let kind = schema_child(key, child);
             self.child(key.as_str(), child, kind);
         }
     }
