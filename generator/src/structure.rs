@@ -399,7 +399,7 @@ impl<'v> Walk<'v> {
     fn object(&mut self, shape: &'static Shape, map: &'v Map<String, Value>) {
         // A Reference Object stands in for the object; its siblings are
         // ignored by OpenAPI 3.0 and are summaries in 3.1.
-        if map.contains_key("$ref") && shape.name != "Path Item Object" {
+        if map.contains_key("$ref") && shape.role != Role::PathItem {
             return;
         }
         for (key, child) in map {
