@@ -65,7 +65,8 @@ struct Bundler<'d> {
     /// Copied nodes whose own references are still to be rewritten.
     /// (index in `pending`, its file, where the first reference to it stands).
     to_walk: Vec<(usize, PathBuf, String)>,
-    pending: Vec<(Role, String, Value)>,
+    /// Copied nodes: their role, `components` section, name and content.
+    pending: Vec<(Role, &'static str, String, Value)>,
     diags: &'d mut Diagnostics,
 }
 
@@ -123,10 +124,10 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
     // Nodes copied from other files, walked in turn rather than inside one
     // another: a chain of references is a loop here, not a recursion.
     while let Some((index, file, pointer)) = bundler.to_walk.pop() {
-        let kind = bundler.pending[index].0;
-        let mut node = std::mem::take(&mut bundler.pending[index].2);
-        bundler.walk(&mut node, &file, kind, &pointer);
-        bundler.pending[index].2 = node;
+        let role = bundler.pending[index].0;
+        let mut node = std::mem::take(&mut bundler.pending[index].3);
+        bundler.walk(&mut node, &file, role, &pointer);
+        bundler.pending[index].3 = node;
     }
     let reads = bundler.files.len();
     if bundler.pending.is_empty() {
@@ -134,9 +135,8 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
     }
     let Some(doc) = root.as_object_mut() else { return reads };
     let components = doc.entry("components").or_insert_with(|| Value::Object(Map::new()));
-    for (kind, name, node) in std::mem::take(&mut bundler.pending) {
+    for (_, section, name, node) in std::mem::take(&mut bundler.pending) {
         if let Some(components) = components.as_object_mut() {
-            let Some(section) = section(kind) else { continue };
             let section = components.entry(section).or_insert_with(|| Value::Object(Map::new()));
             if let Some(section) = section.as_object_mut() {
                 section.insert(name, node);
@@ -145,7 +145,6 @@ fn bundle_counting(root: &mut Value, root_file: &Path, diags: &mut Diagnostics) 
     }
     reads
 }
-
 
 fn has_external_ref(value: &Value) -> bool {
     match value {
@@ -184,7 +183,7 @@ impl Bundler<'_> {
 
     /// The local reference replacing `reference`, for references that leave
     /// the root document (or are local to another file).
-    fn rewrite(&mut self, reference: &str, file: &Path, kind: Role, pointer: &str) -> Option<String> {
+    fn rewrite(&mut self, reference: &str, file: &Path, role: Role, pointer: &str) -> Option<String> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if file_part.is_empty() && file == self.root_file {
             return None;
@@ -197,10 +196,10 @@ impl Bundler<'_> {
         if target == self.root_file {
             return Some(format!("#{fragment}"));
         }
-        let Some(section) = section(kind) else {
+        let Some(section) = section(role) else {
             self.error(
                 pointer,
-                format!("`$ref: {reference}` stands for {}, which is not read from another file", role_name(kind)),
+                format!("`$ref: {reference}` stands for {}, which is not read from another file", role_name(role)),
                 "move it into the spec; schemas, parameters, responses, request bodies, headers, examples, links, callbacks and security schemes may come from other files",
             );
             return None;
@@ -228,7 +227,7 @@ impl Bundler<'_> {
         let local = format!("#/components/{section}/{}", escape_token(&name));
         // Recorded before the node is walked, so references back to it end here.
         self.placed.insert(key, local.clone());
-        self.pending.push((kind, name, node));
+        self.pending.push((role, section, name, node));
         self.to_walk.push((self.pending.len() - 1, target, pointer.to_string()));
         Some(local)
     }

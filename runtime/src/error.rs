@@ -281,9 +281,7 @@ impl BuildError {
     pub fn new(message: impl Into<String>) -> Self {
         BuildError { message: message.into(), source: None }
     }
-}
 
-impl BuildError {
     /// The HTTP client could not be created; not a `From` impl, so that the
     /// HTTP library's type stays out of this API.
     #[doc(hidden)]

@@ -225,7 +225,7 @@ def spec_model(schema, spec):
 
 # ---------------------------------------------------------------- comparison
 
-def normalise_sdk_type(t):
+def normalise_type(t):
     # Both `dict(str, object)` and an untyped map mean "any JSON object".
     return t.replace("map[any]", "any")
 
@@ -268,8 +268,10 @@ def compare(stem, spec, load):
                 continue
             o, s = ours[field], sdk[field]
             prop = resolved["properties"][field]
-            target = prop.get("items", prop) if resolve(prop, spec).get("type") == "array" else prop
-            target_name = ref_name(resolve(prop, spec).get("items", {})) if resolve(prop, spec).get("type") == "array" else ref_name(prop)
+            # The schema the field holds, or its items' for an array.
+            held = resolve(prop, spec)
+            target = held.get("items", {}) if held.get("type") == "array" else prop
+            target_name = ref_name(target)
             sdk_model = re.search(r"model:(\w+)", s.type)
             # A field holding a model: compare the models, not the names.
             if sdk_model and "model:" in o.type:
@@ -277,13 +279,13 @@ def compare(stem, spec, load):
                 o_type = re.sub(r"model:[\w<>]+", "model", o.type)
                 s_type = re.sub(r"model:\w+", "model", s.type)
             else:
-                o_type, s_type = o.type, normalise_sdk_type(s.type)
+                o_type, s_type = o.type, normalise_type(s.type)
             sdk_enum = s.enum
             if sdk_model and isinstance(load(sdk_model.group(1)), list):
                 # The SDK types the field with an enum class: a string enum.
                 sdk_enum = load(sdk_model.group(1))
                 s_type = s.type.replace("model:" + sdk_model.group(1), "string")
-            if normalise_sdk_type(o_type) != s_type:
+            if normalise_type(o_type) != s_type:
                 add(where, "type", o.type, s.type)
             if o.enum != sdk_enum:
                 add(where, "enum", o.enum, sdk_enum)

@@ -1,5 +1,7 @@
 //! Workspace tests: snapshot tests of the generator, and tests of the
 //! generated clients against local HTTP servers (wiremock, Prism). The tests
-//! live in `tests/`; this library provides the tools they install.
+//! live in `tests/`; this library provides the tools they install and the
+//! scratch workspaces they build generated crates in.
 
+pub mod scratch;
 pub mod tools;

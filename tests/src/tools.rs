@@ -33,8 +33,6 @@ const OFFICIAL_SDKS: &[&str] = &[
     "certifi==2026.10.19.post1",
     "tzdata==2026.6",
 ];
-/// Names the cache directory of [`OFFICIAL_SDKS`]; change it with the list.
-const OFFICIAL_SDKS_DIR: &str = "official-sdks-1";
 
 /// Serialises installs within one test binary.
 static INSTALL: Mutex<()> = Mutex::new(());
@@ -97,7 +95,10 @@ pub fn python_with_validator() -> Command {
 
 /// `python3` with the official SDKs importable; add a script and its arguments.
 pub fn python_with_official_sdks() -> Command {
-    let dir = ensure(OFFICIAL_SDKS_DIR, |scratch| {
+    // Named after the pins, so changing one installs afresh.
+    let pins = OFFICIAL_SDKS.join(" ");
+    let hash = pins.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let dir = ensure(&format!("official-sdks-{hash:016x}"), |scratch| {
         let mut cmd = Command::new("python3");
         cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target"])
             .arg(scratch)

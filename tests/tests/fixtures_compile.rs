@@ -3,10 +3,10 @@
 //! documented by rustdoc with warnings denied.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use apigen::output::{ensure_crate, Mode};
 use apigen::{Options, Runtime};
+use apigen_tests::scratch::{cargo, runtime_path, text, write_workspace};
 
 /// Real-world specs of different styles from the APIs.guru collection, a fixed
 /// subset of `cargo xtask corpus`: an AWS service, a large SaaS API, and two
@@ -128,18 +128,7 @@ fn colliding_name_specs() -> Vec<PathBuf> {
 
 /// The fixture crates depend on the workspace's runtime crate.
 fn runtime() -> Runtime {
-    Runtime::Crate { path: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime").display().to_string()) }
-}
-
-fn cargo(workspace: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(args)
-        .current_dir(workspace)
-        // A target directory of its own: the outer `cargo test` holds the workspace's.
-        .env("CARGO_TARGET_DIR", workspace.join("target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS");
-    cmd
+    Runtime::Crate { path: Some(runtime_path()) }
 }
 
 #[test]
@@ -163,21 +152,14 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
             Err(d) => panic!("{} does not generate:\n{d}", spec.display()),
         };
         ensure_crate(&workspace.join(&name), &generated.files, Mode::Write).unwrap();
-        members.push(format!("\"{name}\""));
+        members.push(name);
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
-    // The main workspace's lock file pins the same dependency versions, so
-    // nothing needs downloading.
-    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-    std::fs::copy(lock, workspace.join("Cargo.lock")).unwrap();
-
-    let clippy = cargo(&workspace, &["clippy", "--offline", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .unwrap();
-    assert!(clippy.status.success(), "clippy failed:\n{}", String::from_utf8_lossy(&clippy.stderr));
-    let doc = cargo(&workspace, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]).output().unwrap();
-    assert!(doc.status.success(), "rustdoc failed:\n{}", String::from_utf8_lossy(&doc.stderr));
+    write_workspace(&workspace, &members);
+    let target = workspace.join("target");
+    let clippy = cargo(&workspace, &target, &["clippy", "--offline", "--workspace", "--quiet", "--", "-D", "warnings"]);
+    assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
+    let doc = cargo(&workspace, &target, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
+    assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 }
 
 /// Behaviour of generated crates, by hand-written tests from
@@ -199,16 +181,9 @@ fn fixture_crates_behave_as_documented() {
         std::fs::create_dir_all(krate.join("tests/raw_server")).unwrap();
         let server = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixture_tests/raw_server/mod.rs");
         std::fs::copy(server, krate.join("tests/raw_server/mod.rs")).unwrap();
-        members.push(format!("\"{name}\""));
+        members.push(name);
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(workspace.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
-    let test = cargo(&workspace, &["test", "--offline", "--quiet", "--workspace", "--tests"]).output().unwrap();
-    assert!(
-        test.status.success(),
-        "the fixture tests failed:\n{}\n{}",
-        String::from_utf8_lossy(&test.stdout),
-        String::from_utf8_lossy(&test.stderr)
-    );
+    write_workspace(&workspace, &members);
+    let test = cargo(&workspace, &workspace.join("target"), &["test", "--offline", "--quiet", "--workspace", "--tests"]);
+    assert!(test.status.success(), "the fixture tests failed:\n{}", text(&test));
 }

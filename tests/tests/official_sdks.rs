@@ -164,10 +164,11 @@ fn time(args: &Map<String, Value>, name: &str) -> chrono::DateTime<chrono::Utc> 
     text(args, name).parse().unwrap()
 }
 
-/// Our decoded reply as JSON, or the error's message.
-fn decoded<T: serde::Serialize, E: std::fmt::Display>(result: Result<T, E>) -> Value {
+/// Our decoded reply as JSON, or the error's message. The three crates'
+/// replies are the runtime's one `ApiResponse`.
+fn decoded<T: serde::Serialize, E: std::fmt::Display>(result: Result<apigen_runtime::ApiResponse<T>, E>) -> Value {
     match result {
-        Ok(body) => serde_json::to_value(body).unwrap(),
+        Ok(reply) => serde_json::to_value(reply.body()).unwrap(),
         Err(e) => serde_json::json!({ "error": e.to_string() }),
     }
 }
@@ -184,21 +185,13 @@ async fn call_ours(base: &str, case: &Case) -> Value {
     let reply = match case.spec.as_str() {
         "genesys-cloud-usage" => {
             use genesys_cloud_usage::types::*;
-            let c = genesys_cloud_usage::Client::builder()
-                .base_url(base)
-                .bearer_token(TOKEN)
-                .allow_insecure_http(true)
-                .build()
-                .unwrap();
+            let c = genesys_cloud_usage::Client::builder().base_url(base).bearer_token(TOKEN).build().unwrap();
             match case.operation.as_str() {
                 "getOauthClientUsageQueryResult" => {
                     has("executionId");
                     has("clientId");
                     decoded(
-                        c.get_oauth_client_usage_query_result(text(a, "executionId"), text(a, "clientId"))
-                            .send()
-                            .await
-                            .map(|r| r.into_body()),
+                        c.get_oauth_client_usage_query_result(text(a, "executionId"), text(a, "clientId")).send().await,
                     )
                 }
                 "getOauthClientUsageSummary" => {
@@ -207,16 +200,11 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                     if has("days") {
                         op = op.days(text(a, "days"));
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 "getUsageQueryExecutionIdResults" => {
                     has("executionId");
-                    decoded(
-                        c.get_usage_query_execution_id_results(text(a, "executionId"))
-                            .send()
-                            .await
-                            .map(|r| r.into_body()),
-                    )
+                    decoded(c.get_usage_query_execution_id_results(text(a, "executionId")).send().await)
                 }
                 "getUsageSimplesearchExecutionIdResults" => {
                     has("executionId");
@@ -227,36 +215,29 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                     if has("pageSize") {
                         op = op.page_size(a["pageSize"].as_i64().unwrap() as i32);
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 "postOauthClientUsageQuery" => {
                     has("clientId");
                     has("body");
                     let body: ApiUsageClientQuery = serde_json::from_value(a["body"].clone()).unwrap();
-                    decoded(
-                        c.post_oauth_client_usage_query(text(a, "clientId"), body).send().await.map(|r| r.into_body()),
-                    )
+                    decoded(c.post_oauth_client_usage_query(text(a, "clientId"), body).send().await)
                 }
                 "postUsageQuery" => {
                     has("body");
                     let body: ApiUsageOrganizationQuery = serde_json::from_value(a["body"].clone()).unwrap();
-                    decoded(c.post_usage_query(body).send().await.map(|r| r.into_body()))
+                    decoded(c.post_usage_query(body).send().await)
                 }
                 "postUsageSimplesearch" => {
                     has("body");
                     let body: ApiUsageSimpleSearch = serde_json::from_value(a["body"].clone()).unwrap();
-                    decoded(c.post_usage_simplesearch(body).send().await.map(|r| r.into_body()))
+                    decoded(c.post_usage_simplesearch(body).send().await)
                 }
                 other => panic!("{}: no operation {other}", case.name),
             }
         }
         "notehub-usage" => {
-            let c = notehub_usage::Client::builder()
-                .base_url(base)
-                .bearer_token(TOKEN)
-                .allow_insecure_http(true)
-                .build()
-                .unwrap();
+            let c = notehub_usage::Client::builder().base_url(base).bearer_token(TOKEN).build().unwrap();
             has("projectOrProductUID");
             has("period");
             let (project, period) = (text(a, "projectOrProductUID"), text(a, "period"));
@@ -286,9 +267,7 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                 }};
             }
             match case.operation.as_str() {
-                "getDataUsage" => {
-                    decoded(common!(c.get_data_usage(project, period.as_str())).send().await.map(|r| r.into_body()))
-                }
+                "getDataUsage" => decoded(common!(c.get_data_usage(project, period.as_str())).send().await),
                 "getEventsUsage" => {
                     let mut op = common!(c.get_events_usage(project, period.as_str()));
                     if has("notefile") {
@@ -300,26 +279,21 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                     if has("includeNotefiles") {
                         op = op.include_notefiles(a["includeNotefiles"].as_bool().unwrap());
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 "getSessionsUsage" => {
                     let mut op = common!(c.get_sessions_usage(project, period.as_str()));
                     if has("skipRecentData") {
                         op = op.skip_recent_data(a["skipRecentData"].as_bool().unwrap());
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 other => panic!("{}: no operation {other}", case.name),
             }
         }
         "thousandeyes-usage" => {
             use thousandeyes_usage::types::ExpandUsageOptions;
-            let c = thousandeyes_usage::Client::builder()
-                .base_url(base)
-                .bearer_token(TOKEN)
-                .allow_insecure_http(true)
-                .build()
-                .unwrap();
+            let c = thousandeyes_usage::Client::builder().base_url(base).bearer_token(TOKEN).build().unwrap();
             macro_rules! range {
                 ($op:expr) => {{
                     let mut op = $op;
@@ -336,15 +310,13 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                 }};
             }
             match case.operation.as_str() {
-                "getEnterpriseAgentsUnitsUsage" => {
-                    decoded(range!(c.get_enterprise_agents_units_usage()).send().await.map(|r| r.into_body()))
-                }
+                "getEnterpriseAgentsUnitsUsage" => decoded(range!(c.get_enterprise_agents_units_usage()).send().await),
                 "getTestsUnitsUsage" => {
                     let mut op = range!(c.get_tests_units_usage());
                     if has("aid") {
                         op = op.aid(text(a, "aid"));
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 "getUsage" => {
                     let mut op = c.get_usage();
@@ -354,7 +326,7 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                     if has("expand") {
                         op = op.expand(texts(a, "expand").into_iter().map(ExpandUsageOptions::from).collect());
                     }
-                    decoded(op.send().await.map(|r| r.into_body()))
+                    decoded(op.send().await)
                 }
                 other => panic!("{}: no operation {other}", case.name),
             }

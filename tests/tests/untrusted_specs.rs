@@ -5,29 +5,13 @@
 //! located diagnostic; the snapshots record which.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use apigen::output::{ensure_crate, Mode};
 use apigen::{Options, Runtime};
+use apigen_tests::scratch::{cargo, runtime_path, text, write_workspace};
 
 fn untrusted(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("untrusted").join(name)
-}
-
-fn cargo(workspace: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(workspace)
-        // The fixture crates' target directory: the same dependencies, built once.
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
 /// Every piece of spec text that reaches docs, the README or Cargo.toml
@@ -42,7 +26,7 @@ fn spec_text_never_becomes_code_or_markup() {
     let options = Options {
         crate_name: "untrusted-docs".into(),
         spec_label: "tests/untrusted/doc\ncompile_error!(\"label\"); // injection.json".into(),
-        runtime: Runtime::Crate { path: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime").display().to_string()) },
+        runtime: Runtime::Crate { path: Some(runtime_path()) },
     };
     let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
     let operations = generated.files.iter().filter(|f| f.path.starts_with("src/operations/") && !f.path.ends_with("mod.rs")).count();
@@ -50,22 +34,24 @@ fn spec_text_never_becomes_code_or_markup() {
 
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("untrusted-crates");
     ensure_crate(&workspace.join("untrusted-docs"), &generated.files, Mode::Write).unwrap();
-    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"untrusted-docs\"]\n").unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    write_workspace(&workspace, &["untrusted-docs".to_string()]);
+    // The fixture crates' target directory: the same dependencies, built once.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
+    let cargo = |args: &[&str]| cargo(&workspace, &target, args);
 
-    let clippy = cargo(&workspace, &["clippy", "--offline", "--quiet", "--", "-D", "warnings"]);
+    let clippy = cargo(&["clippy", "--offline", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
-    let doc = cargo(&workspace, &["doc", "--offline", "--no-deps", "--quiet"]);
+    let doc = cargo(&["doc", "--offline", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 
     // The generator's examples: one per client method, the crate's
     // getting-started example, and the same in the README.
-    let doctests = cargo(&workspace, &["test", "--offline", "--doc"]);
+    let doctests = cargo(&["test", "--offline", "--doc"]);
     let out = text(&doctests);
     assert!(doctests.status.success(), "a doctest failed, so spec text was compiled:\n{out}");
     let expected = format!("test result: ok. {} passed; 0 failed", 2 * operations + 2);
     assert!(out.contains(&expected), "expected `{expected}`:\n{out}");
-    let list = cargo(&workspace, &["test", "--offline", "--doc", "--", "--list"]);
+    let list = cargo(&["test", "--offline", "--doc", "--", "--list"]);
     let mut names: Vec<String> = String::from_utf8_lossy(&list.stdout)
         .lines()
         .filter(|l| l.ends_with(": test"))

@@ -4,26 +4,10 @@
 //! nothing of apigen's.
 
 use std::path::Path;
-use std::process::Command;
 
 use apigen::output::{ensure_crate, Mode};
 use apigen::{Options, Runtime};
-
-fn cargo(workspace: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(workspace)
-        // The fixture crates' target directory: the same dependencies, built once.
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap()
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
+use apigen_tests::scratch::{cargo, text, write_workspace};
 
 #[test]
 fn vendored_crates_build_and_pass_their_doctests_outside_the_workspace() {
@@ -45,21 +29,18 @@ fn vendored_crates_build_and_pass_their_doctests_outside_the_workspace() {
         assert!(generated.files.iter().any(|f| f.path == "src/apigen_runtime/mod.rs"), "{spec}: no runtime copy");
         ensure_crate(&workspace.join(spec), &generated.files, Mode::Write).unwrap();
     }
-    let members: Vec<String> = specs.iter().map(|s| format!("\"{s}\"")).collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
-    )
-    .unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    write_workspace(&workspace, &specs.map(String::from));
+    // The fixture crates' target directory: the same dependencies, built once.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
+    let cargo = |args: &[&str]| cargo(&workspace, &target, args);
 
     let clippy =
-        cargo(&workspace, &["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+        cargo(&["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
-    let doc = cargo(&workspace, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
+    let doc = cargo(&["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
     // The doctests, and the runtime's own unit tests in their copies.
-    let tests = cargo(&workspace, &["test", "--offline", "--workspace"]);
+    let tests = cargo(&["test", "--offline", "--workspace"]);
     let out = text(&tests);
     assert!(tests.status.success(), "tests failed:\n{out}");
     let doctests = out.lines().filter(|l| l.starts_with("test result: ok.") && !l.contains(" 0 passed")).count();
