@@ -97,7 +97,8 @@ pub const OPERATION_TYPES: &[&str] = &[
 /// (`clippy::module_inception`).
 pub const CLIENT_METHODS: &[&str] = &["base_url", "builder", "config", "mod", "new", "operations", "r#mod"];
 
-/// Methods of `ClientBuilder` besides the server variables' setters.
+/// Methods and fields of `ClientBuilder` besides the server variables'
+/// setters and fields (which share their names).
 pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "allow_insecure_http",
     "base_url",
@@ -108,6 +109,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "http_client",
     "max_response_size",
     "retry",
+    "settings",
     "timeout",
     "token_provider",
     "token_url",

@@ -27,6 +27,7 @@ mod params;
 mod poll;
 mod response;
 mod retry;
+mod settings;
 mod transport;
 
 pub use auth::{AuthError, TokenFuture, TokenProvider};
@@ -47,5 +48,6 @@ pub mod __private {
     pub use super::params::{encode_segment, join_simple, json_values, Query, ToParam};
     pub use super::poll::{poll, poll_state, PollState};
     pub use super::response::RawResponse;
+    pub use super::settings::{ClientSettings, SpecDefaults};
     pub use super::transport::{send, Config, Request, RequestOptions};
 }

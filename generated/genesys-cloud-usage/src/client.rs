@@ -11,9 +11,8 @@ use crate::operations::{
     PostOauthClientUsageQuery, PostUsageQuery, PostUsageSimplesearch,
 };
 use crate::types::{ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch};
-use crate::runtime::{
-    self, Auth, BuildError, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider,
-};
+use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};
+
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.mypurecloud.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.mypurecloud.com";
 /// Response headers that carry this API's request id.
@@ -59,6 +58,7 @@ pub enum Region {
 
 impl Region {
     /// The value put into the URL.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Region::UsEast1 => "mypurecloud.com",
@@ -83,6 +83,7 @@ impl Region {
 
 impl Default for Region {
     /// The spec's default.
+    #[inline]
     fn default() -> Self {
         Region::UsEast1
     }
@@ -104,21 +105,25 @@ impl Client {
     ///
     /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
     /// [`ClientBuilder::build`] reports that as an error instead.
+    #[inline]
     pub fn new() -> Self {
         Client::builder().build().expect("the TLS backend initialises")
     }
 
     /// Starts configuring a client.
+    #[inline]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// The base URL requests go to.
+    #[inline]
     pub fn base_url(&self) -> &str {
         &self.config.base_url
     }
 
     #[allow(dead_code)]
+    #[inline]
     pub(crate) fn config(&self) -> &Config {
         &self.config
     }
@@ -158,6 +163,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_oauth_client_usage_query_result(
         &self,
         execution_id: impl Into<String>,
@@ -198,6 +204,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_oauth_client_usage_summary(
         &self,
         client_id: impl Into<String>,
@@ -236,6 +243,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_usage_query_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -278,6 +286,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_usage_simplesearch_execution_id_results(
         &self,
         execution_id: impl Into<String>,
@@ -323,6 +332,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn post_oauth_client_usage_query(
         &self,
         client_id: impl Into<String>,
@@ -362,6 +372,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn post_usage_query(
         &self,
         body: ApiUsageOrganizationQuery,
@@ -401,6 +412,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn post_usage_simplesearch(
         &self,
         body: ApiUsageSimpleSearch,
@@ -410,6 +422,7 @@ impl Client {
 }
 
 impl Default for Client {
+    #[inline]
     fn default() -> Self {
         Client::new()
     }
@@ -418,41 +431,30 @@ impl Default for Client {
 /// Configures a [`Client`]: server, credentials, retries and timeouts.
 #[derive(Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    settings: runtime::ClientSettings,
     region: Option<Region>,
-    auth: Auth,
-    client_credentials: Option<(String, Secret)>,
-    token_url: Option<String>,
-    http: Option<reqwest::Client>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Option<Duration>>,
-    connect_timeout: Option<Duration>,
-    max_response_size: Option<u64>,
-    allow_insecure_http: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("auth", &self.auth)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.settings.debug("ClientBuilder", f)
     }
 }
 
 impl ClientBuilder {
     /// Sends requests to `url` instead of the spec's server, for a proxy,
     /// a test server or another deployment.
+    #[inline]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings.base_url = Some(url.into());
         self
     }
 
     /// Sets `{region}` of the server URL (default `mypurecloud.com`).
     ///
     /// Domain of the region; the default is US East (Virginia).
+    #[inline]
     pub fn region(mut self, value: Region) -> Self {
         self.region = Some(value);
         self
@@ -470,33 +472,40 @@ impl ClientBuilder {
     /// An access token obtained elsewhere (implicit grant, code grant or SAML2 bearer).
     ///
     /// The token never appears in `Debug` output, errors or logs.
+    #[inline]
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Auth::bearer(&token.into());
+        self.settings.auth = Auth::bearer(&token.into());
         self
     }
 
     /// Asks `provider` for a token before every request, for applications
     /// that obtain and refresh tokens themselves.
+    #[inline]
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.auth = Auth::Provider(Arc::new(provider));
+        self.settings.auth = Auth::Provider(Arc::new(provider));
         self
     }
 
     /// Authenticates with OAuth 2 client credentials (the spec's `PureCloudOAuth` scheme): fetches an access token from `https://login.{region}/oauth/token`, with the server variables put in, caches it, and fetches a new one shortly before it expires. Concurrent requests share one fetch.
     ///
     /// The secret never appears in `Debug` output, errors or logs.
+    #[inline]
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        self.client_credentials = Some((client_id.into(), Secret(client_secret.into())));
+        self.settings.client_credentials = Some((
+            client_id.into(),
+            runtime::Secret(client_secret.into()),
+        ));
         self
     }
 
     /// Fetches client-credentials tokens from `url` instead of the spec's token URL.
+    #[inline]
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
+        self.settings.token_url = Some(url.into());
         self
     }
 
@@ -507,44 +516,50 @@ impl ClientBuilder {
     /// otherwise follows redirects only within the origin of the request
     /// and sends no `Referer`, so no credential reaches another host;
     /// give yours `reqwest::redirect::Policy::none()` or a policy as strict.
+    #[inline]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.settings.http = Some(client);
         self
     }
 
     /// How requests are retried; [`RetryPolicy::default`] unless set.
     /// [`RetryPolicy::disabled`] turns retries off.
+    #[inline]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.settings.retry = Some(policy);
         self
     }
 
     /** How long one attempt may take in all, from connecting to the last
  byte of the reply (30 s unless set; `None` for no limit).*/
+    #[inline]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
     /// How long connecting may take (10 s unless set).
+    #[inline]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /** The largest reply body the client reads, in bytes (64 MiB unless
  set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
  Token replies are held to the same limit.*/
+    #[inline]
     pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.max_response_size = Some(bytes);
+        self.settings.max_response_size = Some(bytes);
         self
     }
 
     /// Allows credentials over plain `http://` to hosts other than this
     /// machine. Without it, [`build`](Self::build) refuses a base URL or
     /// token URL that would send a token or secret in clear text.
+    #[inline]
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = allow;
         self
     }
 
@@ -558,79 +573,26 @@ impl ClientBuilder {
     /// [`allow_insecure_http`](Self::allow_insecure_http)); or when no HTTP
     /// client was given and one cannot be created (the TLS backend fails
     /// to initialise).
+    #[inline]
     pub fn build(self) -> Result<Client, BuildError> {
-        let http = match self.http.clone() {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .connect_timeout(
-                        self
-                            .connect_timeout
-                            .unwrap_or(runtime::defaults::CONNECT_TIMEOUT),
-                    )
-                    .redirect(runtime::redirect_policy())
-                    .referer(false)
-                    .build()
-                    .map_err(BuildError::http_client)?
-            }
-        };
         let server_region: &str = match &self.region {
             Some(Region::Other(value)) => runtime::server_variable("region", value)?,
             Some(listed) => listed.as_str(),
             None => "mypurecloud.com",
         };
-        let base_url = match self.base_url.clone() {
-            Some(url) => url,
-            None => "https://api.{region}".to_string().replace("{region}", server_region),
-        };
-        let retry = self.retry.clone().unwrap_or_default();
-        let timeout = self.timeout.unwrap_or(Some(runtime::defaults::TIMEOUT));
-        let max_response_bytes = self
-            .max_response_size
-            .unwrap_or(runtime::defaults::MAX_RESPONSE_SIZE);
-        let auth = match self.client_credentials.clone() {
-            Some((client_id, secret)) => {
-                let token_url = self
-                    .token_url
-                    .clone()
-                    .unwrap_or_else(|| {
-                        "https://login.{region}/oauth/token"
-                            .to_string()
-                            .replace("{region}", server_region)
-                    });
-                runtime::check_secure(
-                    "token URL",
-                    &token_url,
-                    self.allow_insecure_http,
-                )?;
-                Auth::ClientCredentials(
-                    Arc::new(
-                        ClientCredentials::new(
-                            token_url,
-                            client_id,
-                            secret.0,
-                            http.clone(),
-                            timeout.unwrap_or(runtime::defaults::TIMEOUT),
-                            max_response_bytes,
-                        ),
-                    ),
-                )
-            }
-            None => self.auth,
-        };
-        if !matches!(auth, Auth::None) {
-            runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
-        }
-        let config = Config {
-            base_url,
-            auth,
-            http,
-            retry,
-            timeout,
+        let spec = runtime::SpecDefaults {
+            base_url: "https://api.{region}"
+                .to_string()
+                .replace("{region}", server_region),
+            token_url: Some(
+                "https://login.{region}/oauth/token"
+                    .to_string()
+                    .replace("{region}", server_region),
+            ),
             request_id_headers: REQUEST_ID_HEADERS,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            max_response_bytes,
         };
+        let config = self.settings.build(spec)?;
         Ok(Client { config: Arc::new(config) })
     }
 }

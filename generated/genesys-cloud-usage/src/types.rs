@@ -76,6 +76,7 @@ pub enum ApiUsageQueryResultQueryStatus {
 
 impl ApiUsageQueryResultQueryStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ApiUsageQueryResultQueryStatus::Complete => "Complete",
@@ -87,6 +88,7 @@ impl ApiUsageQueryResultQueryStatus {
 }
 
 impl From<&str> for ApiUsageQueryResultQueryStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Complete" => ApiUsageQueryResultQueryStatus::Complete,
@@ -98,12 +100,14 @@ impl From<&str> for ApiUsageQueryResultQueryStatus {
 }
 
 impl From<String> for ApiUsageQueryResultQueryStatus {
+    #[inline]
     fn from(value: String) -> Self {
         ApiUsageQueryResultQueryStatus::from(value.as_str())
     }
 }
 
 impl fmt::Display for ApiUsageQueryResultQueryStatus {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -122,6 +126,7 @@ impl<'de> Deserialize<'de> for ApiUsageQueryResultQueryStatus {
 }
 
 impl ToParam for ApiUsageQueryResultQueryStatus {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -291,6 +296,7 @@ pub enum Granularity {
 
 impl Granularity {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Granularity::Day => "Day",
@@ -302,6 +308,7 @@ impl Granularity {
 }
 
 impl From<&str> for Granularity {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Day" => Granularity::Day,
@@ -313,12 +320,14 @@ impl From<&str> for Granularity {
 }
 
 impl From<String> for Granularity {
+    #[inline]
     fn from(value: String) -> Self {
         Granularity::from(value.as_str())
     }
 }
 
 impl fmt::Display for Granularity {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -337,6 +346,7 @@ impl<'de> Deserialize<'de> for Granularity {
 }
 
 impl ToParam for Granularity {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -371,6 +381,7 @@ pub enum HttpMethod {
 
 impl HttpMethod {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             HttpMethod::Get => "GET",
@@ -388,6 +399,7 @@ impl HttpMethod {
 }
 
 impl From<&str> for HttpMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GET" => HttpMethod::Get,
@@ -405,12 +417,14 @@ impl From<&str> for HttpMethod {
 }
 
 impl From<String> for HttpMethod {
+    #[inline]
     fn from(value: String) -> Self {
         HttpMethod::from(value.as_str())
     }
 }
 
 impl fmt::Display for HttpMethod {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -429,6 +443,7 @@ impl<'de> Deserialize<'de> for HttpMethod {
 }
 
 impl ToParam for HttpMethod {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -467,6 +482,7 @@ pub enum UsageClientGroupBy {
 
 impl UsageClientGroupBy {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UsageClientGroupBy::OAuthClientId => "OAuthClientId",
@@ -479,6 +495,7 @@ impl UsageClientGroupBy {
 }
 
 impl From<&str> for UsageClientGroupBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OAuthClientId" => UsageClientGroupBy::OAuthClientId,
@@ -491,12 +508,14 @@ impl From<&str> for UsageClientGroupBy {
 }
 
 impl From<String> for UsageClientGroupBy {
+    #[inline]
     fn from(value: String) -> Self {
         UsageClientGroupBy::from(value.as_str())
     }
 }
 
 impl fmt::Display for UsageClientGroupBy {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -515,6 +534,7 @@ impl<'de> Deserialize<'de> for UsageClientGroupBy {
 }
 
 impl ToParam for UsageClientGroupBy {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -556,6 +576,7 @@ pub enum UsageMetric {
 
 impl UsageMetric {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UsageMetric::Status200 => "Status200",
@@ -570,6 +591,7 @@ impl UsageMetric {
 }
 
 impl From<&str> for UsageMetric {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Status200" => UsageMetric::Status200,
@@ -584,12 +606,14 @@ impl From<&str> for UsageMetric {
 }
 
 impl From<String> for UsageMetric {
+    #[inline]
     fn from(value: String) -> Self {
         UsageMetric::from(value.as_str())
     }
 }
 
 impl fmt::Display for UsageMetric {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -608,6 +632,7 @@ impl<'de> Deserialize<'de> for UsageMetric {
 }
 
 impl ToParam for UsageMetric {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -634,6 +659,7 @@ pub enum UsageOrganizationGroupBy {
 
 impl UsageOrganizationGroupBy {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UsageOrganizationGroupBy::OAuthClientId => "OAuthClientId",
@@ -647,6 +673,7 @@ impl UsageOrganizationGroupBy {
 }
 
 impl From<&str> for UsageOrganizationGroupBy {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OAuthClientId" => UsageOrganizationGroupBy::OAuthClientId,
@@ -660,12 +687,14 @@ impl From<&str> for UsageOrganizationGroupBy {
 }
 
 impl From<String> for UsageOrganizationGroupBy {
+    #[inline]
     fn from(value: String) -> Self {
         UsageOrganizationGroupBy::from(value.as_str())
     }
 }
 
 impl fmt::Display for UsageOrganizationGroupBy {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -684,6 +713,7 @@ impl<'de> Deserialize<'de> for UsageOrganizationGroupBy {
 }
 
 impl ToParam for UsageOrganizationGroupBy {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -718,6 +748,7 @@ pub enum UsageSearchMetric {
 
 impl UsageSearchMetric {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             UsageSearchMetric::Status200 => "Status200",
@@ -735,6 +766,7 @@ impl UsageSearchMetric {
 }
 
 impl From<&str> for UsageSearchMetric {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Status200" => UsageSearchMetric::Status200,
@@ -752,12 +784,14 @@ impl From<&str> for UsageSearchMetric {
 }
 
 impl From<String> for UsageSearchMetric {
+    #[inline]
     fn from(value: String) -> Self {
         UsageSearchMetric::from(value.as_str())
     }
 }
 
 impl fmt::Display for UsageSearchMetric {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -776,6 +810,7 @@ impl<'de> Deserialize<'de> for UsageSearchMetric {
 }
 
 impl ToParam for UsageSearchMetric {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }

@@ -29,21 +29,25 @@ impl Client {
     ///
     /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
     /// [`ClientBuilder::build`] reports that as an error instead.
+    #[inline]
     pub fn new() -> Self {
         Client::builder().build().expect("the TLS backend initialises")
     }
 
     /// Starts configuring a client.
+    #[inline]
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
     /// The base URL requests go to.
+    #[inline]
     pub fn base_url(&self) -> &str {
         &self.config.base_url
     }
 
     #[allow(dead_code)]
+    #[inline]
     pub(crate) fn config(&self) -> &Config {
         &self.config
     }
@@ -79,6 +83,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_data_usage(
         &self,
         project_or_product_uid: impl Into<String>,
@@ -118,6 +123,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_events_usage(
         &self,
         project_or_product_uid: impl Into<String>,
@@ -156,6 +162,7 @@ impl Client {
     /// #     Ok(())
     /// # }
     /// ```
+    #[inline]
     pub fn get_sessions_usage(
         &self,
         project_or_product_uid: impl Into<String>,
@@ -166,6 +173,7 @@ impl Client {
 }
 
 impl Default for Client {
+    #[inline]
     fn default() -> Self {
         Client::new()
     }
@@ -174,32 +182,22 @@ impl Default for Client {
 /// Configures a [`Client`]: server, credentials, retries and timeouts.
 #[derive(Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
-    auth: Auth,
-    http: Option<reqwest::Client>,
-    retry: Option<RetryPolicy>,
-    timeout: Option<Option<Duration>>,
-    connect_timeout: Option<Duration>,
-    max_response_size: Option<u64>,
-    allow_insecure_http: bool,
+    settings: runtime::ClientSettings,
 }
 
 impl std::fmt::Debug for ClientBuilder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("auth", &self.auth)
-            .field("retry", &self.retry)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
+        self.settings.debug("ClientBuilder", f)
     }
 }
 
 impl ClientBuilder {
     /// Sends requests to `url` instead of the spec's server, for a proxy,
     /// a test server or another deployment.
+    #[inline]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.settings.base_url = Some(url.into());
         self
     }
 
@@ -210,15 +208,17 @@ impl ClientBuilder {
     /// A personal access token created in Notehub.
     ///
     /// The token never appears in `Debug` output, errors or logs.
+    #[inline]
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.auth = Auth::bearer(&token.into());
+        self.settings.auth = Auth::bearer(&token.into());
         self
     }
 
     /// Asks `provider` for a token before every request, for applications
     /// that obtain and refresh tokens themselves.
+    #[inline]
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-        self.auth = Auth::Provider(Arc::new(provider));
+        self.settings.auth = Auth::Provider(Arc::new(provider));
         self
     }
 
@@ -229,44 +229,50 @@ impl ClientBuilder {
     /// otherwise follows redirects only within the origin of the request
     /// and sends no `Referer`, so no credential reaches another host;
     /// give yours `reqwest::redirect::Policy::none()` or a policy as strict.
+    #[inline]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.settings.http = Some(client);
         self
     }
 
     /// How requests are retried; [`RetryPolicy::default`] unless set.
     /// [`RetryPolicy::disabled`] turns retries off.
+    #[inline]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
+        self.settings.retry = Some(policy);
         self
     }
 
     /** How long one attempt may take in all, from connecting to the last
  byte of the reply (30 s unless set; `None` for no limit).*/
+    #[inline]
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = Some(timeout);
+        self.settings.timeout = Some(timeout);
         self
     }
 
     /// How long connecting may take (10 s unless set).
+    #[inline]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.settings.connect_timeout = Some(timeout);
         self
     }
 
     /** The largest reply body the client reads, in bytes (64 MiB unless
  set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
  Token replies are held to the same limit.*/
+    #[inline]
     pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.max_response_size = Some(bytes);
+        self.settings.max_response_size = Some(bytes);
         self
     }
 
     /// Allows credentials over plain `http://` to hosts other than this
     /// machine. Without it, [`build`](Self::build) refuses a base URL or
     /// token URL that would send a token or secret in clear text.
+    #[inline]
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.settings.allow_insecure_http = allow;
         self
     }
 
@@ -280,45 +286,15 @@ impl ClientBuilder {
     /// [`allow_insecure_http`](Self::allow_insecure_http)); or when no HTTP
     /// client was given and one cannot be created (the TLS backend fails
     /// to initialise).
+    #[inline]
     pub fn build(self) -> Result<Client, BuildError> {
-        let http = match self.http.clone() {
-            Some(http) => http,
-            None => {
-                reqwest::Client::builder()
-                    .connect_timeout(
-                        self
-                            .connect_timeout
-                            .unwrap_or(runtime::defaults::CONNECT_TIMEOUT),
-                    )
-                    .redirect(runtime::redirect_policy())
-                    .referer(false)
-                    .build()
-                    .map_err(BuildError::http_client)?
-            }
-        };
-        let base_url = match self.base_url.clone() {
-            Some(url) => url,
-            None => DEFAULT_BASE_URL.to_string(),
-        };
-        let retry = self.retry.clone().unwrap_or_default();
-        let timeout = self.timeout.unwrap_or(Some(runtime::defaults::TIMEOUT));
-        let max_response_bytes = self
-            .max_response_size
-            .unwrap_or(runtime::defaults::MAX_RESPONSE_SIZE);
-        let auth = self.auth;
-        if !matches!(auth, Auth::None) {
-            runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
-        }
-        let config = Config {
-            base_url,
-            auth,
-            http,
-            retry,
-            timeout,
+        let spec = runtime::SpecDefaults {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            token_url: None,
             request_id_headers: REQUEST_ID_HEADERS,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            max_response_bytes,
         };
+        let config = self.settings.build(spec)?;
         Ok(Client { config: Arc::new(config) })
     }
 }

@@ -28,6 +28,7 @@ pub enum Aggregate {
 
 impl Aggregate {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Aggregate::Device => "device",
@@ -39,6 +40,7 @@ impl Aggregate {
 }
 
 impl From<&str> for Aggregate {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "device" => Aggregate::Device,
@@ -50,12 +52,14 @@ impl From<&str> for Aggregate {
 }
 
 impl From<String> for Aggregate {
+    #[inline]
     fn from(value: String) -> Self {
         Aggregate::from(value.as_str())
     }
 }
 
 impl fmt::Display for Aggregate {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -74,6 +78,7 @@ impl<'de> Deserialize<'de> for Aggregate {
 }
 
 impl ToParam for Aggregate {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -118,6 +123,7 @@ pub enum DataUsageSeriesType {
 
 impl DataUsageSeriesType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             DataUsageSeriesType::Cellular => "cellular",
@@ -128,6 +134,7 @@ impl DataUsageSeriesType {
 }
 
 impl From<&str> for DataUsageSeriesType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "cellular" => DataUsageSeriesType::Cellular,
@@ -138,12 +145,14 @@ impl From<&str> for DataUsageSeriesType {
 }
 
 impl From<String> for DataUsageSeriesType {
+    #[inline]
     fn from(value: String) -> Self {
         DataUsageSeriesType::from(value.as_str())
     }
 }
 
 impl fmt::Display for DataUsageSeriesType {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -162,6 +171,7 @@ impl<'de> Deserialize<'de> for DataUsageSeriesType {
 }
 
 impl ToParam for DataUsageSeriesType {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }
@@ -224,6 +234,7 @@ pub enum Period {
 
 impl Period {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Period::Day => "day",
@@ -235,6 +246,7 @@ impl Period {
 }
 
 impl From<&str> for Period {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "day" => Period::Day,
@@ -246,12 +258,14 @@ impl From<&str> for Period {
 }
 
 impl From<String> for Period {
+    #[inline]
     fn from(value: String) -> Self {
         Period::from(value.as_str())
     }
 }
 
 impl fmt::Display for Period {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -270,6 +284,7 @@ impl<'de> Deserialize<'de> for Period {
 }
 
 impl ToParam for Period {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }

@@ -197,6 +197,7 @@ pub enum ExpandUsageOptions {
 
 impl ExpandUsageOptions {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             ExpandUsageOptions::Test => "test",
@@ -211,6 +212,7 @@ impl ExpandUsageOptions {
 }
 
 impl From<&str> for ExpandUsageOptions {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "test" => ExpandUsageOptions::Test,
@@ -225,12 +227,14 @@ impl From<&str> for ExpandUsageOptions {
 }
 
 impl From<String> for ExpandUsageOptions {
+    #[inline]
     fn from(value: String) -> Self {
         ExpandUsageOptions::from(value.as_str())
     }
 }
 
 impl fmt::Display for ExpandUsageOptions {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -249,6 +253,7 @@ impl<'de> Deserialize<'de> for ExpandUsageOptions {
 }
 
 impl ToParam for ExpandUsageOptions {
+    #[inline]
     fn to_param(&self) -> String {
         self.as_str().to_string()
     }

@@ -48,6 +48,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         quote! {
             #docs
             #deprecated
+            #[inline]
             pub fn #name(&self, #(#args),*) -> #builder<'_> {
                 #builder::new(self, #(#values),*)
             }
@@ -64,15 +65,9 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let var_locals: Vec<_> =
         var_values.iter().map(|f| quote::format_ident!("server_{}", f.to_string().trim_start_matches("r#"))).collect();
     let base_url_expr = base_url_expr(server, &var_locals);
-    let Credentials { fields: credential_fields, methods: credential_methods, auth: build_auth } =
-        client_credentials(api, &var_locals);
+    let Credentials { methods: credential_methods, token_url } = client_credentials(api, &var_locals);
     let request_id_headers = &api.request_id_headers;
-    let has_credentials = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
-    let runtime_imports = if has_credentials {
-        quote!(use crate::runtime::{self, Auth, BuildError, ClientCredentials, Config, RetryPolicy, Secret, TokenProvider};)
-    } else {
-        quote!(use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};)
-    };
+    let runtime_imports = quote!(use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};);
     let var_checks = server_variable_checks(variables, &var_values, &var_locals);
 
     let client_doc = doc_attrs(&format!(
@@ -112,6 +107,10 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             config: Arc<Config>,
         }
 
+        // (Not emitted.) Every non-generic function written here, in
+        // `operation.rs` and in `types.rs` is `#[inline]`: like generic code,
+        // its machine code is made in the application that calls it, so an
+        // application pays codegen for the operations it uses (ARCHITECTURE.md).
         impl Client {
             /// A client for [`DEFAULT_BASE_URL`] without credentials, with the
             /// default retry policy and timeouts.
@@ -120,22 +119,26 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             ///
             /// Like `reqwest::Client::new`, if the TLS backend cannot be initialised;
             /// [`ClientBuilder::build`] reports that as an error instead.
+            #[inline]
             pub fn new() -> Self {
                 Client::builder().build().expect("the TLS backend initialises")
             }
 
             /// Starts configuring a client.
+            #[inline]
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::default()
             }
 
             /// The base URL requests go to.
+            #[inline]
             pub fn base_url(&self) -> &str {
                 &self.config.base_url
             }
 
             // Unused only by an API without operations.
             #[allow(dead_code)]
+            #[inline]
             pub(crate) fn config(&self) -> &Config {
                 &self.config
             }
@@ -144,6 +147,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         }
 
         impl Default for Client {
+            #[inline]
             fn default() -> Self {
                 Client::new()
             }
@@ -152,49 +156,40 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         /// Configures a [`Client`]: server, credentials, retries and timeouts.
         #[derive(Default)]
         pub struct ClientBuilder {
-            base_url: Option<String>,
+            settings: runtime::ClientSettings,
             #(#var_fields,)*
-            auth: Auth,
-            #credential_fields
-            http: Option<reqwest::Client>,
-            retry: Option<RetryPolicy>,
-            timeout: Option<Option<Duration>>,
-            connect_timeout: Option<Duration>,
-            max_response_size: Option<u64>,
-            allow_insecure_http: bool,
         }
 
         impl std::fmt::Debug for ClientBuilder {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("ClientBuilder")
-                    .field("base_url", &self.base_url)
-                    .field("auth", &self.auth)
-                    .field("retry", &self.retry)
-                    .field("timeout", &self.timeout)
-                    .finish_non_exhaustive()
+                self.settings.debug("ClientBuilder", f)
             }
         }
 
         impl ClientBuilder {
             /// Sends requests to `url` instead of the spec's server, for a proxy,
             /// a test server or another deployment.
+            #[inline]
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = Some(url.into());
+                self.settings.base_url = Some(url.into());
                 self
             }
 
             #(#var_setters)*
 
             #token_doc
+            #[inline]
             pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-                self.auth = Auth::bearer(&token.into());
+                self.settings.auth = Auth::bearer(&token.into());
                 self
             }
 
             /// Asks `provider` for a token before every request, for applications
             /// that obtain and refresh tokens themselves.
+            #[inline]
             pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
-                self.auth = Auth::Provider(Arc::new(provider));
+                self.settings.auth = Auth::Provider(Arc::new(provider));
                 self
             }
 
@@ -207,41 +202,47 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             /// otherwise follows redirects only within the origin of the request
             /// and sends no `Referer`, so no credential reaches another host;
             /// give yours `reqwest::redirect::Policy::none()` or a policy as strict.
+            #[inline]
             pub fn http_client(mut self, client: reqwest::Client) -> Self {
-                self.http = Some(client);
+                self.settings.http = Some(client);
                 self
             }
 
             /// How requests are retried; [`RetryPolicy::default`] unless set.
             /// [`RetryPolicy::disabled`] turns retries off.
+            #[inline]
             pub fn retry(mut self, policy: RetryPolicy) -> Self {
-                self.retry = Some(policy);
+                self.settings.retry = Some(policy);
                 self
             }
 
             #[doc = #timeout_doc]
+            #[inline]
             pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-                self.timeout = Some(timeout);
+                self.settings.timeout = Some(timeout);
                 self
             }
 
             #[doc = #connect_timeout_doc]
+            #[inline]
             pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-                self.connect_timeout = Some(timeout);
+                self.settings.connect_timeout = Some(timeout);
                 self
             }
 
             #[doc = #max_response_size_doc]
+            #[inline]
             pub fn max_response_size(mut self, bytes: u64) -> Self {
-                self.max_response_size = Some(bytes);
+                self.settings.max_response_size = Some(bytes);
                 self
             }
 
             /// Allows credentials over plain `http://` to hosts other than this
             /// machine. Without it, [`build`](Self::build) refuses a base URL or
             /// token URL that would send a token or secret in clear text.
+            #[inline]
             pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-                self.allow_insecure_http = allow;
+                self.settings.allow_insecure_http = allow;
                 self
             }
 
@@ -255,38 +256,16 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             /// [`allow_insecure_http`](Self::allow_insecure_http)); or when no HTTP
             /// client was given and one cannot be created (the TLS backend fails
             /// to initialise).
+            #[inline]
             pub fn build(self) -> Result<Client, BuildError> {
-                let http = match self.http.clone() {
-                    Some(http) => http,
-                    None => reqwest::Client::builder()
-                        .connect_timeout(self.connect_timeout.unwrap_or(runtime::defaults::CONNECT_TIMEOUT))
-                        .redirect(runtime::redirect_policy())
-                        .referer(false)
-                        .build()
-                        .map_err(BuildError::http_client)?,
-                };
                 #(#var_checks)*
-                let base_url = match self.base_url.clone() {
-                    Some(url) => url,
-                    None => #base_url_expr,
-                };
-                let retry = self.retry.clone().unwrap_or_default();
-                let timeout = self.timeout.unwrap_or(Some(runtime::defaults::TIMEOUT));
-                let max_response_bytes = self.max_response_size.unwrap_or(runtime::defaults::MAX_RESPONSE_SIZE);
-                #build_auth
-                if !matches!(auth, Auth::None) {
-                    runtime::check_secure("base URL", &base_url, self.allow_insecure_http)?;
-                }
-                let config = Config {
-                    base_url,
-                    auth,
-                    http,
-                    retry,
-                    timeout,
+                let spec = runtime::SpecDefaults {
+                    base_url: #base_url_expr,
+                    token_url: #token_url,
                     request_id_headers: REQUEST_ID_HEADERS,
                     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    max_response_bytes,
                 };
+                let config = self.settings.build(spec)?;
                 Ok(Client { config: Arc::new(config) })
             }
         }
@@ -328,6 +307,7 @@ fn server_enum(var: &ServerVariable) -> TokenStream {
         quote! {
             impl Default for #name {
                 /// The spec's default.
+                #[inline]
                 fn default() -> Self {
                     #name::#d
                 }
@@ -345,6 +325,7 @@ fn server_enum(var: &ServerVariable) -> TokenStream {
 
         impl #name {
             /// The value put into the URL.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #( #name::#idents => #values, )*
@@ -374,6 +355,7 @@ fn server_variable_parts(variables: &[ServerVariable]) -> (Vec<TokenStream>, Vec
             fields.push(quote!(#field: Option<String>));
             setters.push(quote! {
                 #docs
+                #[inline]
                 pub fn #field(mut self, value: impl Into<String>) -> Self {
                     self.#field = Some(value.into());
                     self
@@ -384,6 +366,7 @@ fn server_variable_parts(variables: &[ServerVariable]) -> (Vec<TokenStream>, Vec
             fields.push(quote!(#field: Option<#ty>));
             setters.push(quote! {
                 #docs
+                #[inline]
                 pub fn #field(mut self, value: #ty) -> Self {
                     self.#field = Some(value);
                     self
@@ -448,11 +431,11 @@ fn server_variable_checks(
 }
 
 /// The parts of `ClientBuilder` for OAuth 2 client credentials, present only
-/// when the spec declares them: fields, setters, and how `build` makes `auth`.
+/// when the spec declares them: the setters, and the spec's token URL (an
+/// `Option<String>` expression) for `build`.
 struct Credentials {
-    fields: TokenStream,
     methods: TokenStream,
-    auth: TokenStream,
+    token_url: TokenStream,
 }
 
 fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentials {
@@ -461,7 +444,7 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
         _ => None,
     });
     let Some((scheme, url, template)) = scheme else {
-        return Credentials { fields: quote!(), methods: quote!(), auth: quote!(let auth = self.auth;) };
+        return Credentials { methods: quote!(), token_url: quote!(None) };
     };
     let variables: &[ServerVariable] = api.servers.first().map(|s| s.variables.as_slice()).unwrap_or_default();
     let (default_url, where_from) = match template {
@@ -475,40 +458,22 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
         code(&scheme.name)
     ));
     Credentials {
-        fields: quote! {
-            client_credentials: Option<(String, Secret)>,
-            token_url: Option<String>,
-        },
         methods: quote! {
             #docs
+            #[inline]
             pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
-                self.client_credentials = Some((client_id.into(), Secret(client_secret.into())));
+                self.settings.client_credentials = Some((client_id.into(), runtime::Secret(client_secret.into())));
                 self
             }
 
             /// Fetches client-credentials tokens from `url` instead of the spec's token URL.
+            #[inline]
             pub fn token_url(mut self, url: impl Into<String>) -> Self {
-                self.token_url = Some(url.into());
+                self.settings.token_url = Some(url.into());
                 self
             }
         },
-        auth: quote! {
-            let auth = match self.client_credentials.clone() {
-                Some((client_id, secret)) => {
-                    let token_url = self.token_url.clone().unwrap_or_else(|| #default_url);
-                    runtime::check_secure("token URL", &token_url, self.allow_insecure_http)?;
-                    Auth::ClientCredentials(Arc::new(ClientCredentials::new(
-                        token_url,
-                        client_id,
-                        secret.0,
-                        http.clone(),
-                        timeout.unwrap_or(runtime::defaults::TIMEOUT),
-                        max_response_bytes,
-                    )))
-                }
-                None => self.auth,
-            };
-        },
+        token_url: quote!(Some(#default_url)),
     }
 }
 

@@ -36,6 +36,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("poll.rs", include_str!("../../../runtime/src/poll.rs")),
     ("response.rs", include_str!("../../../runtime/src/response.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("settings.rs", include_str!("../../../runtime/src/settings.rs")),
     ("transport.rs", include_str!("../../../runtime/src/transport.rs")),
 ];
 

@@ -79,6 +79,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             setters.push(quote! {
                 #docs
                 #deprecated
+                #[inline]
                 pub fn #name(mut self, value: #arg) -> Self {
                     self.#name = Some(#value);
                     self
@@ -98,6 +99,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             let docs = doc_attrs(&or_else(body.description.as_deref(), || "The request body.".into()));
             setters.push(quote! {
                 #docs
+                #[inline]
                 pub fn body(mut self, value: #ty) -> Self {
                     self.body = Some(value);
                     self
@@ -262,6 +264,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
         }
 
         impl<'a> #builder<'a> {
+            #[inline]
             pub(crate) fn new(client: &'a Client, #(#new_args),*) -> Self {
                 #builder { client, options: RequestOptions::default(), #(#new_inits),* }
             }
@@ -269,18 +272,21 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             #(#setters)*
 
             /// Retries this request by `policy` instead of the client's policy.
+            #[inline]
             pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
                 self.options.retry = Some(policy);
                 self
             }
 
             /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+            #[inline]
             pub fn with_timeout(mut self, timeout: Duration) -> Self {
                 self.options.timeout = Some(timeout);
                 self
             }
 
             #send_doc
+            #[inline]
             pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
                 #path
                 #request_binding = Request::new(#op_id, Method::#method, #path_template, path);
@@ -490,11 +496,13 @@ fn pagination_code(op: &Operation, builder: &proc_macro2::Ident, error_enum: &pr
     quote! {
         impl<'a> #builder<'a> {
             #pages_doc
+            #[inline]
             pub fn into_pages(self) -> impl Stream<Item = Result<ApiResponse<#page>, Error<#error_enum>>> + 'a {
                 runtime::pages(self)
             }
 
             #items_doc
+            #[inline]
             pub fn into_items(self) -> impl Stream<Item = Result<#item, Error<#error_enum>>> + 'a {
                 runtime::items(self)
             }
@@ -505,19 +513,23 @@ fn pagination_code(op: &Operation, builder: &proc_macro2::Ident, error_enum: &pr
             type Item = #item;
             type Error = #error_enum;
 
+            #[inline]
             async fn send_page(self) -> Result<ApiResponse<#page>, Error<#error_enum>> {
                 self.send().await
             }
 
+            #[inline]
             fn next_cursor(page: &#page) -> Option<String> {
                 #next_cursor
             }
 
+            #[inline]
             fn with_cursor(mut self, cursor: String) -> Self {
                 self.#cursor_field = Some(cursor);
                 self
             }
 
+            #[inline]
             fn items(page: #page) -> Vec<#item> {
                 #items.unwrap_or_default()
             }
@@ -562,6 +574,7 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
     ));
     quote! {
         #docs
+        #[inline]
         pub async fn send_and_poll(
             self,
             options: PollOptions,

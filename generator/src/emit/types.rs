@@ -154,6 +154,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
 
         impl #name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #( #name::#idents => #values, )*
@@ -163,6 +164,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         }
 
         impl From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #( #values => #name::#idents, )*
@@ -172,12 +174,14 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         }
 
         impl From<String> for #name {
+            #[inline]
             fn from(value: String) -> Self {
                 #name::from(value.as_str())
             }
         }
 
         impl fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -196,6 +200,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
         }
 
         impl ToParam for #name {
+            #[inline]
             fn to_param(&self) -> String {
                 self.as_str().to_string()
             }
@@ -276,6 +281,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
     // A union can be a parameter; it is written as its JSON value.
     let to_param = quote! {
         impl ToParam for #name {
+            #[inline]
             fn to_param(&self) -> String {
                 serde_json::to_value(self).map(|v| v.to_param()).unwrap_or_default()
             }

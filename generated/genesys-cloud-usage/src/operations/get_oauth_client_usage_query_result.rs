@@ -22,6 +22,7 @@ pub struct GetOauthClientUsageQueryResult<'a> {
 }
 
 impl<'a> GetOauthClientUsageQueryResult<'a> {
+    #[inline]
     pub(crate) fn new(
         client: &'a Client,
         execution_id: String,
@@ -36,18 +37,21 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<

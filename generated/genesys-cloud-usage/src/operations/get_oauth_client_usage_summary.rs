@@ -26,6 +26,7 @@ pub struct GetOauthClientUsageSummary<'a> {
 }
 
 impl<'a> GetOauthClientUsageSummary<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client, client_id: String) -> Self {
         GetOauthClientUsageSummary {
             client,
@@ -38,24 +39,28 @@ impl<'a> GetOauthClientUsageSummary<'a> {
     /// Number of previous days to summarise.
     ///
     /// The server's default: `"7"`.
+    #[inline]
     pub fn days(mut self, value: impl Into<String>) -> Self {
         self.days = Some(value.into());
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -148,6 +153,7 @@ impl<'a> GetOauthClientUsageSummary<'a> {
     }
 
     /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    #[inline]
     pub async fn send_and_poll(
         self,
         options: PollOptions,

@@ -21,6 +21,7 @@ pub struct GetUsageQueryExecutionIdResults<'a> {
 }
 
 impl<'a> GetUsageQueryExecutionIdResults<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client, execution_id: String) -> Self {
         GetUsageQueryExecutionIdResults {
             client,
@@ -30,18 +31,21 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /api/v2/usage/query/{executionId}/results` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<

@@ -24,6 +24,7 @@ pub struct GetUsageSimplesearchExecutionIdResults<'a> {
 }
 
 impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client, execution_id: String) -> Self {
         GetUsageSimplesearchExecutionIdResults {
             client,
@@ -35,30 +36,35 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
     }
 
     /// Cursor marking the end of the records already returned; pass the previous page's `cursors.after`.
+    #[inline]
     pub fn after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
     }
 
     /// Maximum number of records per page, at most 1000.
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.page_size = Some(value);
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -187,6 +193,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
 
 impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
     /// Every page, from this request on: each next request sets `after` to the cursor at `/cursors/after` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<
@@ -199,6 +206,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
     }
 
     /// Every item (`/results`) of every page; see [`into_pages`](Self::into_pages).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<
@@ -212,6 +220,7 @@ impl runtime::Paginated for GetUsageSimplesearchExecutionIdResults<'_> {
     type Page = ApiUsageQueryResult;
     type Item = ApiUsageRow;
     type Error = GetUsageSimplesearchExecutionIdResultsError;
+    #[inline]
     async fn send_page(
         self,
     ) -> Result<
@@ -221,15 +230,18 @@ impl runtime::Paginated for GetUsageSimplesearchExecutionIdResults<'_> {
         self.send().await
     }
 
+    #[inline]
     fn next_cursor(page: &ApiUsageQueryResult) -> Option<String> {
         page.cursors.as_ref().and_then(|v| v.after.as_ref()).cloned()
     }
 
+    #[inline]
     fn with_cursor(mut self, cursor: String) -> Self {
         self.after = Some(cursor);
         self
     }
 
+    #[inline]
     fn items(page: ApiUsageQueryResult) -> Vec<ApiUsageRow> {
         page.results.unwrap_or_default()
     }

@@ -28,6 +28,7 @@ pub struct PostOauthClientUsageQuery<'a> {
 }
 
 impl<'a> PostOauthClientUsageQuery<'a> {
+    #[inline]
     pub(crate) fn new(
         client: &'a Client,
         client_id: String,
@@ -42,18 +43,21 @@ impl<'a> PostOauthClientUsageQuery<'a> {
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -141,6 +145,7 @@ impl<'a> PostOauthClientUsageQuery<'a> {
     }
 
     /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    #[inline]
     pub async fn send_and_poll(
         self,
         options: PollOptions,

@@ -27,6 +27,7 @@ pub struct PostUsageQuery<'a> {
 }
 
 impl<'a> PostUsageQuery<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client, body: ApiUsageOrganizationQuery) -> Self {
         PostUsageQuery {
             client,
@@ -36,18 +37,21 @@ impl<'a> PostUsageQuery<'a> {
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `POST /api/v2/usage/query` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
@@ -83,6 +87,7 @@ impl<'a> PostUsageQuery<'a> {
     }
 
     /// Sends this request, then calls [`Client::get_usage_query_execution_id_results`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    #[inline]
     pub async fn send_and_poll(
         self,
         options: PollOptions,

@@ -27,6 +27,7 @@ pub struct PostUsageSimplesearch<'a> {
 }
 
 impl<'a> PostUsageSimplesearch<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client, body: ApiUsageSimpleSearch) -> Self {
         PostUsageSimplesearch {
             client,
@@ -36,18 +37,21 @@ impl<'a> PostUsageSimplesearch<'a> {
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
@@ -104,6 +108,7 @@ impl<'a> PostUsageSimplesearch<'a> {
     }
 
     /// Sends this request, then calls [`Client::get_usage_simplesearch_execution_id_results`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    #[inline]
     pub async fn send_and_poll(
         self,
         options: PollOptions,

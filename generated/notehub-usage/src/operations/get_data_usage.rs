@@ -29,6 +29,7 @@ pub struct GetDataUsage<'a> {
 }
 
 impl<'a> GetDataUsage<'a> {
+    #[inline]
     pub(crate) fn new(
         client: &'a Client,
         project_or_product_uid: String,
@@ -49,30 +50,35 @@ impl<'a> GetDataUsage<'a> {
     }
 
     /// Start of the time range, in Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: i64) -> Self {
         self.start_date = Some(value);
         self
     }
 
     /// End of the time range, in Unix seconds; 0 means now.
+    #[inline]
     pub fn end_date(mut self, value: i64) -> Self {
         self.end_date = Some(value);
         self
     }
 
     /// Only these devices.
+    #[inline]
     pub fn device_uid(mut self, value: Vec<String>) -> Self {
         self.device_uid = Some(value);
         self
     }
 
     /// Only devices of these fleets.
+    #[inline]
     pub fn fleet_uid(mut self, value: Vec<String>) -> Self {
         self.fleet_uid = Some(value);
         self
     }
 
     /// Maximum number of data points to return.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -81,24 +87,28 @@ impl<'a> GetDataUsage<'a> {
     /// What the usage is grouped by.
     ///
     /// The server's default: `"device"`.
+    #[inline]
     pub fn aggregate(mut self, value: impl Into<Aggregate>) -> Self {
         self.aggregate = Some(value.into());
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/data` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>> {

@@ -32,6 +32,7 @@ pub struct GetEventsUsage<'a> {
 }
 
 impl<'a> GetEventsUsage<'a> {
+    #[inline]
     pub(crate) fn new(
         client: &'a Client,
         project_or_product_uid: String,
@@ -55,30 +56,35 @@ impl<'a> GetEventsUsage<'a> {
     }
 
     /// Start of the time range, in Unix seconds.
+    #[inline]
     pub fn start_date(mut self, value: i64) -> Self {
         self.start_date = Some(value);
         self
     }
 
     /// End of the time range, in Unix seconds; 0 means now.
+    #[inline]
     pub fn end_date(mut self, value: i64) -> Self {
         self.end_date = Some(value);
         self
     }
 
     /// Only these devices.
+    #[inline]
     pub fn device_uid(mut self, value: Vec<String>) -> Self {
         self.device_uid = Some(value);
         self
     }
 
     /// Only devices of these fleets.
+    #[inline]
     pub fn fleet_uid(mut self, value: Vec<String>) -> Self {
         self.fleet_uid = Some(value);
         self
     }
 
     /// Maximum number of data points to return.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
         self
@@ -87,12 +93,14 @@ impl<'a> GetEventsUsage<'a> {
     /// What the usage is grouped by.
     ///
     /// The server's default: `"device"`.
+    #[inline]
     pub fn aggregate(mut self, value: impl Into<Aggregate>) -> Self {
         self.aggregate = Some(value.into());
         self
     }
 
     /// Only events of these notefiles.
+    #[inline]
     pub fn notefile(mut self, value: Vec<String>) -> Self {
         self.notefile = Some(value);
         self
@@ -101,6 +109,7 @@ impl<'a> GetEventsUsage<'a> {
     /// Read only the summary tables and skip the most recent raw data; faster on large projects.
     ///
     /// The server's default: `false`.
+    #[inline]
     pub fn skip_recent_data(mut self, value: bool) -> Self {
         self.skip_recent_data = Some(value);
         self
@@ -109,24 +118,28 @@ impl<'a> GetEventsUsage<'a> {
     /// Include event counts per notefile in the response.
     ///
     /// The server's default: `false`.
+    #[inline]
     pub fn include_notefiles(mut self, value: bool) -> Self {
         self.include_notefiles = Some(value);
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/events` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>> {

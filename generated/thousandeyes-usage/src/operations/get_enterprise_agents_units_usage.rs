@@ -29,6 +29,7 @@ pub struct GetEnterpriseAgentsUnitsUsage<'a> {
 }
 
 impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         GetEnterpriseAgentsUnitsUsage {
             client,
@@ -41,6 +42,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 
     /// Start of the time range, an RFC 3339 date-time in UTC with hours,
     /// minutes and seconds. Use with `endDate`.
+    #[inline]
     pub fn start_date(mut self, value: DateTime<Utc>) -> Self {
         self.start_date = Some(value);
         self
@@ -48,30 +50,35 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 
     /// End of the time range, an RFC 3339 date-time in UTC; defaults to the
     /// time of the request. Use with `startDate`.
+    #[inline]
     pub fn end_date(mut self, value: DateTime<Utc>) -> Self {
         self.end_date = Some(value);
         self
     }
 
     /// Opaque pagination cursor; prefer following `_links.next`.
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /usage/units/enterprise-agents` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -147,6 +154,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 
 impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     /// Every page, from this request on: each next request sets `cursor` to the cursor parameter of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<
@@ -159,6 +167,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     }
 
     /// Every item (`/breakdowns`) of every page; see [`into_pages`](Self::into_pages).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<
@@ -175,6 +184,7 @@ impl runtime::Paginated for GetEnterpriseAgentsUnitsUsage<'_> {
     type Page = EnterpriseAgentsUsage;
     type Item = EnterpriseAgentUnitsByTestOwnerAccountGroup;
     type Error = GetEnterpriseAgentsUnitsUsageError;
+    #[inline]
     async fn send_page(
         self,
     ) -> Result<
@@ -184,6 +194,7 @@ impl runtime::Paginated for GetEnterpriseAgentsUnitsUsage<'_> {
         self.send().await
     }
 
+    #[inline]
     fn next_cursor(page: &EnterpriseAgentsUsage) -> Option<String> {
         page.links
             .as_ref()
@@ -192,11 +203,13 @@ impl runtime::Paginated for GetEnterpriseAgentsUnitsUsage<'_> {
             .and_then(|url| runtime::query_value(url, "cursor"))
     }
 
+    #[inline]
     fn with_cursor(mut self, cursor: String) -> Self {
         self.cursor = Some(cursor);
         self
     }
 
+    #[inline]
     fn items(
         page: EnterpriseAgentsUsage,
     ) -> Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup> {

@@ -27,6 +27,7 @@ pub struct GetTestsUnitsUsage<'a> {
 }
 
 impl<'a> GetTestsUnitsUsage<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         GetTestsUnitsUsage {
             client,
@@ -40,6 +41,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
 
     /// Account group to act in; see `/account-groups`. The user must belong to
     /// it, or the request fails.
+    #[inline]
     pub fn aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
@@ -47,6 +49,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
 
     /// Start of the time range, an RFC 3339 date-time in UTC with hours,
     /// minutes and seconds. Use with `endDate`.
+    #[inline]
     pub fn start_date(mut self, value: DateTime<Utc>) -> Self {
         self.start_date = Some(value);
         self
@@ -54,30 +57,35 @@ impl<'a> GetTestsUnitsUsage<'a> {
 
     /// End of the time range, an RFC 3339 date-time in UTC; defaults to the
     /// time of the request. Use with `startDate`.
+    #[inline]
     pub fn end_date(mut self, value: DateTime<Utc>) -> Self {
         self.end_date = Some(value);
         self
     }
 
     /// Opaque pagination cursor; prefer following `_links.next`.
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /usage/units/tests` and decodes the reply.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
@@ -124,6 +132,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
 
 impl<'a> GetTestsUnitsUsage<'a> {
     /// Every page, from this request on: each next request sets `cursor` to the cursor parameter of the link at `/_links/next/href` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<
@@ -133,6 +142,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
     }
 
     /// Every item (`/breakdowns`) of every page; see [`into_pages`](Self::into_pages).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<Item = Result<UnitsByTests, Error<GetTestsUnitsUsageError>>> + 'a {
@@ -144,12 +154,14 @@ impl runtime::Paginated for GetTestsUnitsUsage<'_> {
     type Page = TestsUsage;
     type Item = UnitsByTests;
     type Error = GetTestsUnitsUsageError;
+    #[inline]
     async fn send_page(
         self,
     ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
         self.send().await
     }
 
+    #[inline]
     fn next_cursor(page: &TestsUsage) -> Option<String> {
         page.links
             .as_ref()
@@ -158,11 +170,13 @@ impl runtime::Paginated for GetTestsUnitsUsage<'_> {
             .and_then(|url| runtime::query_value(url, "cursor"))
     }
 
+    #[inline]
     fn with_cursor(mut self, cursor: String) -> Self {
         self.cursor = Some(cursor);
         self
     }
 
+    #[inline]
     fn items(page: TestsUsage) -> Vec<UnitsByTests> {
         page.breakdowns.unwrap_or_default()
     }

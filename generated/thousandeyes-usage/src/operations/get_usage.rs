@@ -23,6 +23,7 @@ pub struct GetUsage<'a> {
 }
 
 impl<'a> GetUsage<'a> {
+    #[inline]
     pub(crate) fn new(client: &'a Client) -> Self {
         GetUsage {
             client,
@@ -34,6 +35,7 @@ impl<'a> GetUsage<'a> {
 
     /// Account group to act in; see `/account-groups`. The user must belong to
     /// it, or the request fails.
+    #[inline]
     pub fn aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
@@ -41,24 +43,28 @@ impl<'a> GetUsage<'a> {
 
     /// Resources to expand in the response; none by default. For example
     /// `expand=test` lists the tests.
+    #[inline]
     pub fn expand(mut self, value: Vec<ExpandUsageOptions>) -> Self {
         self.expand = Some(value);
         self
     }
 
     /// Retries this request by `policy` instead of the client's policy.
+    #[inline]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.options.retry = Some(policy);
         self
     }
 
     /// Limits each attempt of this request to `timeout` instead of the client's timeout.
+    #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// Sends `GET /usage` and decodes the reply.
+    #[inline]
     pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
         let path = String::from("/usage");
         let mut request = Request::new("getUsage", Method::GET, "/usage", path);
