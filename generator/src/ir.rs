@@ -80,11 +80,30 @@ pub enum SecurityKind {
         /// `https://login.{region}/oauth/token`.
         token_url_template: Option<String>,
     },
+    /// HTTP Basic: `Authorization: Basic <user:password in Base64>`.
+    Basic,
+    /// An API key sent with every request.
+    ApiKey {
+        /// The header, query parameter or cookie that carries it.
+        param: String,
+        /// Where it goes.
+        place: KeyPlace,
+        /// The `ClientBuilder` method that sets it.
+        setter: String,
+    },
     /// A scheme the client does not implement yet; documented only.
     Other {
         /// Short description of the scheme.
         summary: String,
     },
+}
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
 }
 
 /// HTTP method.

@@ -35,11 +35,10 @@ pub const CLIENT_FILE_TYPES: &[&str] = &[
     "BuildError",
     "Client",
     "ClientBuilder",
-    "ClientCredentials",
     "Config",
     "Duration",
+    "Interceptor",
     "RetryPolicy",
-    "Secret",
     "TokenProvider",
 ];
 
@@ -67,7 +66,9 @@ pub const OPERATION_TYPES: &[&str] = &[
     "ApiError",
     "ApiResponse",
     "Arc",
+    "AttemptOutcome",
     "Auth",
+    "BoxError",
     "BuildError",
     "Client",
     "ClientBuilder",
@@ -76,8 +77,10 @@ pub const OPERATION_TYPES: &[&str] = &[
     "Default",
     "Duration",
     "Error",
+    "Interceptor",
     "Method",
     "New",
+    "OutgoingRequest",
     "PollError",
     "PollOptions",
     "Request",
@@ -102,11 +105,14 @@ pub const CLIENT_METHODS: &[&str] = &["base_url", "builder", "config", "mod", "n
 pub const CLIENT_BUILDER_METHODS: &[&str] = &[
     "allow_insecure_http",
     "base_url",
+    "basic_auth",
     "bearer_token",
     "build",
     "client_credentials",
     "connect_timeout",
+    "deadline",
     "http_client",
+    "interceptor",
     "max_response_size",
     "retry",
     "settings",
@@ -125,19 +131,16 @@ pub const OPERATION_BUILDER_METHODS: &[&str] = &[
     "options",
     "send",
     "send_and_poll",
+    "with_deadline",
+    "with_header",
     "with_retry",
     "with_timeout",
 ];
 
-/// The catch-all variant of an enum of strings, holding a value the client
-/// does not know.
-pub const ENUM_CATCH_ALL: &str = "Unknown";
-
-/// The catch-all variants of a union (`oneOf`/`anyOf`) of values.
-pub const UNION_CATCH_ALLS: &[&str] = &["Unknown", "Other"];
-
-/// The catch-all variant of an operation's error enum.
-pub const ERROR_CATCH_ALL: &str = "Unknown";
+/// The one name of every catch-all variant, holding a value the client does
+/// not know: of an enum of strings, a server variable's enum and a union
+/// (`oneOf`/`anyOf`). Claimed in every enum, so no listed value takes it.
+pub const CATCH_ALL: &str = "Unknown";
 
 #[cfg(test)]
 mod tests {
@@ -188,8 +191,12 @@ mod tests {
                 "Client::{method} is not listed"
             );
         }
+        let key_setters = api.security.iter().filter_map(|s| match &s.kind {
+            crate::ir::SecurityKind::ApiKey { setter, .. } => Some(setter.as_str()),
+            _ => None,
+        });
         let setters: Vec<&str> =
-            api.servers.iter().flat_map(|s| s.variables.iter()).map(|v| v.rust_name.as_str()).collect();
+            api.servers.iter().flat_map(|s| s.variables.iter()).map(|v| v.rust_name.as_str()).chain(key_setters).collect();
         for method in methods_of(&client, "ClientBuilder") {
             assert!(
                 CLIENT_BUILDER_METHODS.contains(&method.as_str()) || setters.contains(&method.as_str()),

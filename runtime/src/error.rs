@@ -6,6 +6,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::auth::AuthError;
+use super::intercept::BoxError;
 use super::response::ApiError;
 
 /// Why an operation failed. `E` is the operation's own enum of documented
@@ -35,6 +36,8 @@ pub enum Error<E> {
         body: Vec<u8>,
         /// The vendor's request or correlation id, if the reply carried one.
         request_id: Option<String>,
+        /// How many attempts were made, this one included.
+        attempts: u32,
     },
     /// The reply's body is larger than the client accepts (the client
     /// builder's `max_response_size`).
@@ -43,17 +46,36 @@ pub enum Error<E> {
         status: StatusCode,
         /// The limit, in bytes.
         limit: u64,
+        /// How many attempts were made, this one included.
+        attempts: u32,
     },
     /// The reply's body does not match the documented type.
     Decode {
         /// The HTTP status.
         status: StatusCode,
+        /// Where in the body decoding failed, as a path of fields and
+        /// indexes (`data[0].period`); empty at the top.
+        path: String,
         /// The start of the body, for diagnosis.
         excerpt: String,
         /// What serde reported.
         source: serde_json::Error,
         /// The vendor's request or correlation id, if the reply carried one.
         request_id: Option<String>,
+        /// How many attempts were made, this one included.
+        attempts: u32,
+    },
+    /// An [`Interceptor`](crate::Interceptor) stopped the request before it
+    /// was sent.
+    Interceptor(BoxError),
+    /// A paginated listing stopped because the server gave a cursor it had
+    /// given before: following it would loop, so the pages so far may not
+    /// be all of them.
+    RepeatedCursor {
+        /// The cursor, as text safe to log.
+        cursor: String,
+        /// How many pages were received.
+        pages: usize,
     },
 }
 
@@ -65,7 +87,25 @@ impl<E> Error<E> {
             Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => {
                 Some(*status)
             }
-            Error::Transport(_) | Error::Timeout(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
+            Error::Transport(_)
+            | Error::Timeout(_)
+            | Error::InvalidRequest(_)
+            | Error::Auth(_)
+            | Error::Interceptor(_)
+            | Error::RepeatedCursor { .. } => None,
+        }
+    }
+
+    /// How many attempts were made: 1 unless the request was retried.
+    /// `None` when the request failed before it was sent.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts()),
+            Error::Transport(e) | Error::Timeout(e) => Some(e.attempts()),
+            Error::UnexpectedStatus { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. } => Some(*attempts),
+            Error::InvalidRequest(_) | Error::Auth(_) | Error::Interceptor(_) | Error::RepeatedCursor { .. } => None,
         }
     }
 
@@ -105,12 +145,20 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "the server answered with undocumented status {status}: {}", excerpt(body))
             }
+            Error::Decode { status, path, excerpt, source, .. } if !path.is_empty() => {
+                write!(f, "could not decode the {status} reply at `{path}` ({source}): {excerpt}")
+            }
             Error::Decode { status, excerpt, source, .. } => {
                 write!(f, "could not decode the {status} reply ({source}): {excerpt}")
             }
-            Error::ResponseTooLarge { status, limit } => {
+            Error::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "the {status} reply is larger than the limit of {limit} bytes")
             }
+            Error::Interceptor(e) => write!(f, "an interceptor stopped the request: {e}"),
+            Error::RepeatedCursor { cursor, pages } => write!(
+                f,
+                "the listing stopped after {pages} page(s): the server gave the cursor `{cursor}` a second time, so more pages may exist"
+            ),
         }
     }
 }
@@ -121,6 +169,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Transport(e) | Error::Timeout(e) => Some(e),
             Error::Decode { source, .. } => Some(source),
             Error::Auth(e) => Some(e),
+            Error::Interceptor(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -137,6 +186,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Box<dyn std::error::Error + Send + Sync>,
+    attempts: u32,
 }
 
 /// What kind of transport failure a [`TransportError`] is.
@@ -181,20 +231,58 @@ impl TransportError {
         if let Some(why) = innermost.filter(|why| !message.contains(why.as_str())) {
             message = format!("{message}: {why}");
         }
-        TransportError { kind, message, source: Box::new(e) }
+        TransportError { kind, message, source: Box::new(e), attempts: 1 }
+    }
+
+    /// The time allowed for all attempts ran out before another could start.
+    #[doc(hidden)]
+    pub fn deadline(deadline: std::time::Duration, attempts: u32) -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            message: format!("the deadline of {deadline:?} passed after {attempts} attempt(s)"),
+            source: Box::new(DeadlineElapsed(deadline)),
+            attempts,
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     /// What kind of failure this is.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
+
+    /// How many attempts were made, the failed one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Debug for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransportError").field("kind", &self.kind).field("message", &self.message).finish()
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("attempts", &self.attempts)
+            .finish()
     }
 }
+
+/// The source of a [`TransportError`] for an overall deadline.
+#[derive(Debug)]
+struct DeadlineElapsed(std::time::Duration);
+
+impl fmt::Display for DeadlineElapsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "deadline of {:?} elapsed", self.0)
+    }
+}
+
+impl std::error::Error for DeadlineElapsed {}
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -218,10 +306,21 @@ pub enum SendError {
     Auth(AuthError),
     Transport(TransportError),
     Timeout(TransportError),
-    TooLarge { status: StatusCode, limit: u64 },
+    TooLarge { status: StatusCode, limit: u64, attempts: u32 },
+    Interceptor(BoxError),
 }
 
 impl SendError {
+    /// The error, saying how many attempts were made.
+    pub(crate) fn with_attempts(self, attempts: u32) -> Self {
+        match self {
+            SendError::Transport(e) => SendError::Transport(e.with_attempts(attempts)),
+            SendError::Timeout(e) => SendError::Timeout(e.with_attempts(attempts)),
+            SendError::TooLarge { status, limit, .. } => SendError::TooLarge { status, limit, attempts },
+            other => other,
+        }
+    }
+
     #[doc(hidden)]
     pub fn from_reqwest(e: reqwest::Error) -> Self {
         let e = TransportError::from_reqwest(e);
@@ -240,7 +339,8 @@ impl<E> From<SendError> for Error<E> {
             SendError::Auth(e) => Error::Auth(e),
             SendError::Transport(e) => Error::Transport(e),
             SendError::Timeout(e) => Error::Timeout(e),
-            SendError::TooLarge { status, limit } => Error::ResponseTooLarge { status, limit },
+            SendError::TooLarge { status, limit, attempts } => Error::ResponseTooLarge { status, limit, attempts },
+            SendError::Interceptor(e) => Error::Interceptor(e),
         }
     }
 }

@@ -88,20 +88,22 @@ pub fn encode_cookie(text: &str) -> String {
 }
 
 /// The whole body of `response`, refusing one larger than `limit` bytes as
-/// soon as that is known: from `Content-Length`, or while reading.
+/// soon as that is known: from `Content-Length`, or while reading. With
+/// `hide_url`, an error does not name the URL (it holds a credential).
 #[doc(hidden)]
-pub async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<bytes::Bytes, SendError> {
+pub async fn read_body(mut response: reqwest::Response, limit: u64, hide_url: bool) -> Result<bytes::Bytes, SendError> {
     let status = response.status();
-    let too_large = || SendError::TooLarge { status, limit };
+    let failed = |e: reqwest::Error| SendError::from_reqwest(if hide_url { e.without_url() } else { e });
+    let too_large = || SendError::TooLarge { status, limit, attempts: 1 };
     match response.content_length() {
         // The length is enforced by the HTTP layer: read in one piece, as
         // reqwest's own buffer (no copy).
-        Some(length) if length <= limit => return response.bytes().await.map_err(SendError::from_reqwest),
+        Some(length) if length <= limit => return response.bytes().await.map_err(failed),
         Some(_) => return Err(too_large()),
         None => {}
     }
     let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(SendError::from_reqwest)? {
+    while let Some(chunk) = response.chunk().await.map_err(failed)? {
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(too_large());
         }

@@ -21,6 +21,7 @@ mod auth;
 pub mod defaults;
 mod error;
 mod guard;
+mod intercept;
 mod oauth;
 mod paginate;
 mod params;
@@ -32,6 +33,7 @@ mod transport;
 
 pub use auth::{AuthError, TokenFuture, TokenProvider};
 pub use error::{BuildError, Error, TransportError, TransportErrorKind};
+pub use intercept::{AttemptOutcome, BoxError, Interceptor, OutgoingRequest};
 pub use poll::{PollError, PollOptions};
 pub use response::{ApiError, ApiResponse};
 pub use retry::RetryPolicy;
@@ -40,9 +42,10 @@ pub use retry::RetryPolicy;
 /// runtime's stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use super::auth::Auth;
+    pub use super::auth::{set_api_key, ApiKey, Auth, KeyPlace};
     pub use super::error::{Secret, SendError};
     pub use super::guard::{check_secure, redirect_policy, server_variable};
+    pub use super::intercept::Interceptors;
     pub use super::oauth::ClientCredentials;
     pub use super::paginate::{items, pages, query_value, Paginated};
     pub use super::params::{encode_segment, join_simple, json_values, Query, ToParam};

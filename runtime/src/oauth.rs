@@ -79,7 +79,7 @@ impl ClientCredentials {
             .await
             .map_err(|e| AuthError::with_source(format!("cannot reach the token URL {}", self.token_url), e))?;
         let status = reply.status();
-        let body = super::guard::read_body(reply, self.max_reply_bytes).await.map_err(|e| match e {
+        let body = super::guard::read_body(reply, self.max_reply_bytes, false).await.map_err(|e| match e {
             super::error::SendError::TooLarge { limit, .. } => {
                 AuthError::new(format!("the token reply is larger than the limit of {limit} bytes"))
             }

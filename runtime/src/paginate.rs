@@ -5,7 +5,7 @@ use std::future::Future;
 
 use futures_util::stream::{self, Stream, StreamExt};
 
-use super::error::Error;
+use super::error::{excerpt, Error};
 use super::response::ApiResponse;
 
 /// An operation whose reply points at the next page. Generated from the
@@ -28,20 +28,37 @@ pub trait Paginated: Clone {
     fn items(page: Self::Page) -> Vec<Self::Item>;
 }
 
+/// Where a stream of pages stands.
+enum State<P: Paginated> {
+    /// The next request, and the cursors already followed.
+    Next(P, HashSet<String>),
+    /// The error that ends the stream, after the page before it.
+    Failed(Error<P::Error>),
+    Done,
+}
+
 /// Every page, starting with `first`; stops after a page without a next
-/// cursor, at a cursor already seen (a server loop), or after an error.
+/// cursor or after an error. A cursor already followed (a server loop) ends
+/// the stream with [`Error::RepeatedCursor`], so a listing cut short is not
+/// taken for a complete one.
 #[doc(hidden)]
 pub fn pages<P: Paginated>(first: P) -> impl Stream<Item = Result<ApiResponse<P::Page>, Error<P::Error>>> {
-    stream::unfold(Some((first, HashSet::new())), |state| async move {
-        let (request, mut seen) = state?;
+    stream::unfold(State::Next(first, HashSet::new()), |state| async move {
+        let (request, mut seen) = match state {
+            State::Next(request, seen) => (request, seen),
+            State::Failed(e) => return Some((Err(e), State::Done)),
+            State::Done => return None,
+        };
         match request.clone().send_page().await {
             Ok(page) => {
-                let next = P::next_cursor(page.body())
-                    .filter(|cursor| !cursor.is_empty() && seen.insert(cursor.clone()))
-                    .map(|cursor| (request.with_cursor(cursor), seen));
+                let next = match P::next_cursor(page.body()).filter(|cursor| !cursor.is_empty()) {
+                    None => State::Done,
+                    Some(cursor) if seen.insert(cursor.clone()) => State::Next(request.with_cursor(cursor), seen),
+                    Some(cursor) => State::Failed(Error::RepeatedCursor { cursor: excerpt(cursor.as_bytes()), pages: seen.len() + 1 }),
+                };
                 Some((Ok(page), next))
             }
-            Err(e) => Some((Err(e), None)),
+            Err(e) => Some((Err(e), State::Done)),
         }
     })
 }

@@ -12,6 +12,7 @@ pub struct ApiResponse<T> {
     status: StatusCode,
     headers: HeaderMap,
     request_id: Option<String>,
+    attempts: u32,
     body: T,
 }
 
@@ -31,6 +32,11 @@ impl<T> ApiResponse<T> {
         self.request_id.as_deref()
     }
 
+    /// How many attempts the request took: 1 unless it was retried.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
     /// The decoded body.
     pub fn body(&self) -> &T {
         &self.body
@@ -48,7 +54,13 @@ impl<T> ApiResponse<T> {
 
     #[doc(hidden)]
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ApiResponse<U> {
-        ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: f(self.body) }
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            attempts: self.attempts,
+            body: f(self.body),
+        }
     }
 }
 
@@ -58,6 +70,7 @@ pub struct ApiError<E> {
     status: StatusCode,
     headers: HeaderMap,
     request_id: Option<String>,
+    attempts: u32,
     body: E,
 }
 
@@ -77,6 +90,11 @@ impl<E> ApiError<E> {
         self.request_id.as_deref()
     }
 
+    /// How many attempts the request took, this reply's included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
     /// The decoded error body, one variant per documented status.
     pub fn body(&self) -> &E {
         &self.body
@@ -85,6 +103,18 @@ impl<E> ApiError<E> {
     /// The decoded error body.
     pub fn into_body(self) -> E {
         self.body
+    }
+}
+
+/// Where in `bytes` decoding as `T` fails (`data[0].period`), found by
+/// decoding again with the path tracked: a failure's cost only, not every
+/// reply's. Empty when it fails at the top.
+fn failed_path<T: DeserializeOwned>(bytes: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        // The path holds the body's own keys: escaped like an excerpt.
+        Err(e) if e.path().iter().next().is_some() => excerpt(e.path().to_string().as_bytes()),
+        _ => String::new(),
     }
 }
 
@@ -100,6 +130,9 @@ pub struct RawResponse {
     pub body: bytes::Bytes,
     #[doc(hidden)]
     pub request_id: Option<String>,
+    /// How many attempts the request took.
+    #[doc(hidden)]
+    pub attempts: u32,
 }
 
 impl RawResponse {
@@ -113,9 +146,11 @@ impl RawResponse {
         let bytes: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
         serde_json::from_slice(bytes).map_err(|source| Error::Decode {
             status: self.status,
+            path: failed_path::<T>(bytes),
             excerpt: excerpt(&self.body),
             source,
             request_id: self.request_id.clone(),
+            attempts: self.attempts,
         })
     }
 
@@ -123,27 +158,27 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ApiResponse<T>, Error<E>> {
         let body = self.decode()?;
-        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
+        Ok(self.success(body))
     }
 
     /// A success with a text body.
     #[doc(hidden)]
     pub fn text<E>(self) -> Result<ApiResponse<String>, Error<E>> {
         let body = String::from_utf8_lossy(&self.body).into_owned();
-        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
+        Ok(self.success(body))
     }
 
     /// A success with a raw body.
     #[doc(hidden)]
-    pub fn bytes<E>(self) -> Result<ApiResponse<Vec<u8>>, Error<E>> {
-        let body = Vec::from(self.body);
-        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body })
+    pub fn bytes<E>(mut self) -> Result<ApiResponse<Vec<u8>>, Error<E>> {
+        let body = Vec::from(std::mem::take(&mut self.body));
+        Ok(self.success(body))
     }
 
     /// A success whose body is not decoded.
     #[doc(hidden)]
     pub fn empty<E>(self) -> Result<ApiResponse<()>, Error<E>> {
-        Ok(ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, body: () })
+        Ok(self.success(()))
     }
 
     /// A documented error with a text body.
@@ -172,7 +207,13 @@ impl RawResponse {
     /// A documented error without a body.
     #[doc(hidden)]
     pub fn api_error_empty<E>(self, body: E) -> Error<E> {
-        Error::Api(ApiError { status: self.status, headers: self.headers, request_id: self.request_id, body })
+        Error::Api(ApiError {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            attempts: self.attempts,
+            body,
+        })
     }
 
     /// A status the operation does not document.
@@ -183,6 +224,51 @@ impl RawResponse {
             headers: self.headers,
             body: Vec::from(self.body),
             request_id: self.request_id,
+            attempts: self.attempts,
         }
+    }
+
+    fn success<T>(self, body: T) -> ApiResponse<T> {
+        ApiResponse { status: self.status, headers: self.headers, request_id: self.request_id, attempts: self.attempts, body }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        count: i64,
+    }
+
+    fn decode_error(body: &str) -> Error<()> {
+        let raw = RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::from(body.to_string()),
+            request_id: None,
+            attempts: 1,
+        };
+        raw.json::<Page, ()>().unwrap_err()
+    }
+
+    #[test]
+    fn a_decode_error_names_the_field_it_failed_on() {
+        let error = decode_error(r#"{"data": [{"count": 1}, {"count": "many"}]}"#);
+        assert!(matches!(&error, Error::Decode { path, .. } if path == "data[1].count"), "{error:?}");
+        assert!(error.to_string().contains("at `data[1].count`"), "{error}");
+        // A failure at the top has no path.
+        assert!(matches!(decode_error("[]"), Error::Decode { path, .. } if path.is_empty()));
+        // A key of the body is escaped in the path.
+        let error = decode_error("{\"data\": [{\"count\": 1, \"count\\u001b[31m\": 2, \"x\": {}}], \"\\n\": 1, \"data\": 5}");
+        assert!(!error.to_string().contains('\u{1b}'), "{error}");
     }
 }

@@ -7,10 +7,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::auth::Auth;
+use super::auth::{ApiKey, Auth};
 use super::defaults;
 use super::error::{BuildError, Secret};
 use super::guard::{check_secure, redirect_policy};
+use super::intercept::Interceptors;
 use super::oauth::ClientCredentials;
 use super::retry::RetryPolicy;
 use super::transport::Config;
@@ -41,6 +42,13 @@ pub struct ClientSettings {
     pub max_response_size: Option<u64>,
     #[doc(hidden)]
     pub allow_insecure_http: bool,
+    #[doc(hidden)]
+    pub deadline: Option<Duration>,
+    #[doc(hidden)]
+    pub interceptors: Interceptors,
+    /// API keys, sent with every request beside `auth`.
+    #[doc(hidden)]
+    pub api_keys: Vec<ApiKey>,
 }
 
 /// What the spec decides about a client: the values used where the
@@ -72,6 +80,7 @@ impl ClientSettings {
         f.debug_struct(name)
             .field("base_url", &self.base_url)
             .field("auth", auth)
+            .field("api_keys", &self.api_keys)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -116,7 +125,7 @@ impl ClientSettings {
             }
             (None, _) => self.auth,
         };
-        if !matches!(auth, Auth::None) {
+        if !matches!(auth, Auth::None) || !self.api_keys.is_empty() {
             check_secure("base URL", &base_url, self.allow_insecure_http)?;
         }
         Ok(Config {
@@ -128,6 +137,9 @@ impl ClientSettings {
             request_id_headers: spec.request_id_headers,
             user_agent: spec.user_agent,
             max_response_bytes,
+            deadline: self.deadline,
+            interceptors: self.interceptors,
+            api_keys: self.api_keys,
         })
     }
 }

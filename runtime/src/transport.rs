@@ -7,8 +7,9 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
-use super::auth::Auth;
-use super::error::SendError;
+use super::auth::{ApiKey, Auth, KeyPlace};
+use super::error::{SendError, TransportError};
+use super::intercept::{extra_headers, AttemptOutcome, Interceptors, OutgoingRequest};
 use super::guard::{check_path, encode_cookie, read_body};
 use super::params::Query;
 use super::response::RawResponse;
@@ -40,6 +41,13 @@ pub struct Config {
     /// The largest reply body read, in bytes.
     #[doc(hidden)]
     pub max_response_bytes: u64,
+    /// The time allowed for all attempts of a request together.
+    #[doc(hidden)]
+    pub deadline: Option<Duration>,
+    #[doc(hidden)]
+    pub interceptors: Interceptors,
+    #[doc(hidden)]
+    pub api_keys: Vec<ApiKey>,
 }
 
 /// Settings one request overrides.
@@ -50,6 +58,11 @@ pub struct RequestOptions {
     pub retry: Option<RetryPolicy>,
     #[doc(hidden)]
     pub timeout: Option<Duration>,
+    #[doc(hidden)]
+    pub deadline: Option<Duration>,
+    /// Headers the application adds, checked when the request is sent.
+    #[doc(hidden)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// One request, ready to send.
@@ -151,14 +164,38 @@ async fn send_in_span(
         };
         url.set_query(Some(&query));
     }
+    let mut key_in_query = false;
+    for key in config.api_keys.iter().filter(|k| k.place == KeyPlace::Query) {
+        url.query_pairs_mut().append_pair(key.name, &key.value.0);
+        key_in_query = true;
+    }
+    // An error of the HTTP library names the URL: not when it holds a key.
+    let transport_error = |e: reqwest::Error| SendError::from_reqwest(if key_in_query { e.without_url() } else { e });
+    let extra = extra_headers(&options.headers)?;
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
+    let deadline = options.deadline.or(config.deadline);
+    let deadline_at = deadline.map(|d| Instant::now() + d);
     // A POST or PATCH may have been processed before the connection dropped.
     let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
-    let mut attempt = 0;
+    // Whether waiting `wait` before another attempt still leaves time for it.
+    let time_for = |wait: Duration| deadline_at.map_or(true, |at| Instant::now() + wait < at);
+    // `attempt` counts against the retry policy; `sent` counts requests sent,
+    // a repeat with a fresh token included, and is what replies report.
+    let (mut attempt, mut sent) = (0, 0);
     let mut refreshed_token = false;
     loop {
         attempt += 1;
+        sent += 1;
+        // Each attempt gets its timeout, cut to what is left of the deadline.
+        let mut attempt_timeout = timeout;
+        if let (Some(at), Some(deadline)) = (deadline_at, deadline) {
+            let left = at.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(SendError::Timeout(TransportError::deadline(deadline, sent - 1)));
+            }
+            attempt_timeout = Some(attempt_timeout.map_or(left, |t| t.min(left)));
+        }
         let mut builder = config
             .http
             .request(request.method.clone(), url.clone())
@@ -173,33 +210,69 @@ async fn send_in_span(
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        if !request.cookies.is_empty() {
-            let cookies: Vec<String> =
-                request.cookies.iter().map(|(name, value)| format!("{}={}", encode_cookie(name), encode_cookie(value))).collect();
-            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+        for key in config.api_keys.iter().filter(|k| k.place == KeyPlace::Header) {
+            let mut value = HeaderValue::from_str(&key.value.0).map_err(|_| {
+                SendError::InvalidRequest(format!("the API key for the `{}` header is not a valid header value", key.name))
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(key.name, value);
+        }
+        let key_cookies = config.api_keys.iter().filter(|k| k.place == KeyPlace::Cookie).map(|k| (k.name, &k.value.0));
+        let cookies: Vec<String> = request
+            .cookies
+            .iter()
+            .map(|(name, value)| (*name, value))
+            .chain(key_cookies)
+            .map(|(name, value)| format!("{}={}", encode_cookie(name), encode_cookie(value)))
+            .collect();
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| SendError::InvalidRequest("a cookie is not a valid header value".into()))?;
+            value.set_sensitive(config.api_keys.iter().any(|k| k.place == KeyPlace::Cookie));
+            builder = builder.header(reqwest::header::COOKIE, value);
         }
         if let Some((content_type, bytes)) = &request.body {
             builder = builder.header(CONTENT_TYPE, static_value(content_type)?).body(bytes.clone());
         }
-        if let Some(timeout) = timeout {
+        if let Some(timeout) = attempt_timeout {
             builder = builder.timeout(timeout);
+        }
+        let mut outgoing = builder.build().map_err(transport_error)?;
+        // The application's headers replace the client's of the same name.
+        for (name, value) in &extra {
+            outgoing.headers_mut().insert(name.clone(), value.clone());
+        }
+        if !config.interceptors.0.is_empty() {
+            intercept(config, request.operation_id, sent, &mut outgoing)?;
         }
 
         let started = Instant::now();
-        let outcome = builder.send().await;
-        let latency_ms = started.elapsed().as_millis() as u64;
-        span.record("attempt", attempt);
+        // Neither an error, a log line nor an interceptor's view of the
+        // outcome names a URL that holds a key.
+        let outcome = config.http.execute(outgoing).await.map_err(|e| if key_in_query { e.without_url() } else { e });
+        let elapsed = started.elapsed();
+        let latency_ms = elapsed.as_millis() as u64;
+        span.record("attempt", sent);
         span.record("latency_ms", latency_ms);
+        for interceptor in &config.interceptors.0 {
+            let reply = match &outcome {
+                Ok(response) => Ok((response.status(), response.headers())),
+                Err(e) => Err(e as &(dyn std::error::Error + 'static)),
+            };
+            interceptor.after_attempt(&AttemptOutcome { operation_id: request.operation_id, attempt: sent, elapsed, reply });
+        }
         let response = match outcome {
             Ok(response) => response,
             Err(e) => {
-                let retry = idempotent && !e.is_timeout() && !e.is_builder() && attempt < policy.max_attempts();
+                let wait = policy.backoff(attempt);
+                let retry =
+                    idempotent && !e.is_timeout() && !e.is_builder() && attempt < policy.max_attempts() && time_for(wait);
                 tracing::debug!(attempt, latency_ms, error = %e, retry, "request failed");
                 if retry {
-                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    tokio::time::sleep(wait).await;
                     continue;
                 }
-                return Err(SendError::from_reqwest(e));
+                return Err(SendError::from_reqwest(e).with_attempts(sent));
             }
         };
         let status = response.status();
@@ -214,17 +287,43 @@ async fn send_in_span(
         }
         if is_retryable_status(status) && attempt < policy.max_attempts() {
             let wait = policy.retry_after(response.headers()).unwrap_or_else(|| policy.backoff(attempt));
-            tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying after {status}");
-            tokio::time::sleep(wait).await;
-            continue;
+            if time_for(wait) {
+                tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying after {status}");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
         }
         let mut response = response;
         // Taken, not cloned: the body is read next and the reply dropped.
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
-        let body = read_body(response, config.max_response_bytes).await?;
-        return Ok(RawResponse { status, headers, body, request_id });
+        let body = read_body(response, config.max_response_bytes, key_in_query).await.map_err(|e| e.with_attempts(sent))?;
+        return Ok(RawResponse { status, headers, body, request_id, attempts: sent });
     }
+}
+
+/// Runs the client's interceptors on one attempt, in order.
+fn intercept(
+    config: &Config,
+    operation_id: &'static str,
+    attempt: u32,
+    outgoing: &mut reqwest::Request,
+) -> Result<(), SendError> {
+    // Taken out and put back, so the URL and body can be lent beside them.
+    let mut headers = std::mem::take(outgoing.headers_mut());
+    let result = {
+        let mut view = OutgoingRequest {
+            operation_id,
+            attempt,
+            method: outgoing.method(),
+            url: outgoing.url().as_str(),
+            headers: &mut headers,
+            body: outgoing.body().and_then(reqwest::Body::as_bytes),
+        };
+        config.interceptors.0.iter().try_for_each(|i| i.before_attempt(&mut view))
+    };
+    *outgoing.headers_mut() = headers;
+    result.map_err(SendError::Interceptor)
 }
 
 /// A media type from the spec as a header value, without copying it.

@@ -13,9 +13,9 @@ async fn every_style_is_written_as_openapi_defines() {
     let client = fixtures_query_styles::Client::builder().base_url(address).build().unwrap();
     client
         .search("a b,c")
-        .tag(vec!["x,y".into(), "z".into()])
-        .ids(vec![1, 2, 3])
-        .words(vec!["one two".into(), "three".into()])
+        .tag(["x,y", "z"])
+        .ids([1, 2, 3])
+        .words(["one two", "three"])
         .flags(vec![true, false])
         .color(SearchColor { r: Some(100), g: Some(200) })
         .filters(vec![SearchFiltersItem { field: Some("a".into()) }])

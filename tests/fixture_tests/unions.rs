@@ -12,7 +12,7 @@ fn the_discriminator_chooses_the_variant() {
     let dog: Pet = serde_json::from_value(json!({"petType": "Dog", "barks": true})).unwrap();
     assert!(matches!(dog, Pet::Dog(ref d) if d.barks == Some(true)));
     let bird: Pet = serde_json::from_value(json!({"petType": "bird", "wings": 2})).unwrap();
-    assert_eq!(bird, Pet::Other(json!({"petType": "bird", "wings": 2})));
+    assert_eq!(bird, Pet::Unknown(json!({"petType": "bird", "wings": 2})));
     // A tagged value that does not fit its variant is an error, not a guess.
     assert!(serde_json::from_value::<Pet>(json!({"petType": "cat"})).is_err());
     // Serializing writes the variant as it is, tag field included.
@@ -26,7 +26,7 @@ fn untagged_unions_take_the_first_alternative_that_fits() {
     assert_eq!(value(json!(5)), GetValueResponse::Integer(5));
     assert_eq!(value(json!(["a", "b"])), GetValueResponse::StringList(vec!["a".into(), "b".into()]));
     assert!(matches!(value(json!({"sides": 3})), GetValueResponse::Shape(Shape { sides: Some(3), .. })));
-    assert_eq!(value(json!(true)), GetValueResponse::Other(json!(true)));
+    assert_eq!(value(json!(true)), GetValueResponse::Unknown(json!(true)));
 }
 
 #[test]

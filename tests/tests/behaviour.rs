@@ -208,7 +208,7 @@ async fn a_rejected_token_is_refreshed_once() {
 async fn regions_choose_the_server_and_any_base_url_overrides() {
     let client = genesys_cloud_usage::Client::builder().region(Region::EuWest1).build().unwrap();
     assert_eq!(client.base_url(), "https://api.mypurecloud.ie");
-    let client = genesys_cloud_usage::Client::builder().region(Region::Other("example.test".into())).build().unwrap();
+    let client = genesys_cloud_usage::Client::builder().region(Region::Unknown("example.test".into())).build().unwrap();
     assert_eq!(client.base_url(), "https://api.example.test");
     assert_eq!(genesys_cloud_usage::Client::new().base_url(), "https://api.mypurecloud.com");
     assert_eq!(Region::default(), Region::UsEast1);
@@ -246,14 +246,26 @@ async fn pagination_walks_three_pages_and_stops() {
 }
 
 #[tokio::test]
-async fn a_repeated_cursor_stops_pagination() {
+async fn a_repeated_cursor_ends_pagination_with_an_error() {
     let server = MockServer::start().await;
     Mock::given(query_param_is_missing("cursor")).respond_with(te_page(&["t1"], Some("c2"))).mount(&server).await;
     Mock::given(query_param("cursor", "c2")).respond_with(te_page(&["t2"], Some("c2"))).mount(&server).await;
     let client = thousandeyes_usage::Client::builder().base_url(server.uri()).build().unwrap();
     let pages: Vec<_> = client.get_enterprise_agents_units_usage().into_pages().collect().await;
-    assert_eq!(pages.len(), 2);
+    assert_eq!(pages.len(), 3, "two pages, then the error");
+    assert!(pages[0].is_ok() && pages[1].is_ok());
+    match &pages[2] {
+        Err(thousandeyes_usage::Error::RepeatedCursor { cursor, pages }) => {
+            assert_eq!((cursor.as_str(), *pages), ("c2", 2));
+        }
+        other => panic!("expected RepeatedCursor, got {other:?}"),
+    }
     assert_eq!(server.received_requests().await.unwrap().len(), 2, "the loop is not followed");
+
+    // `take` bounds a listing without an error.
+    let items: Vec<_> = client.get_enterprise_agents_units_usage().into_pages().take(1).collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "one more request, not two");
 }
 
 #[tokio::test]

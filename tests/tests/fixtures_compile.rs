@@ -43,7 +43,7 @@ const CONFUSABLE: &[&str] = &[
 fn names() -> Vec<&'static str> {
     use apigen::reserved::*;
     let mut all: Vec<&str> = CONFUSABLE.to_vec();
-    for list in [TYPES_MODULE, OPERATION_TYPES, CLIENT_METHODS, CLIENT_BUILDER_METHODS, OPERATION_BUILDER_METHODS, UNION_CATCH_ALLS] {
+    for list in [TYPES_MODULE, OPERATION_TYPES, CLIENT_METHODS, CLIENT_BUILDER_METHODS, OPERATION_BUILDER_METHODS, &[CATCH_ALL]] {
         all.extend(list.iter().copied().filter(|n| !n.starts_with("r#")));
     }
     all
@@ -168,7 +168,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
 fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
     let mut members = Vec::new();
-    for fixture in ["unions", "header_params", "query_styles"] {
+    for fixture in ["unions", "header_params", "query_styles", "auth_schemes"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
         let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml"), runtime: runtime() };

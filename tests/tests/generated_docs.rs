@@ -1,5 +1,6 @@
 //! Each generated README documents every operation of its spec: a row in
-//! the operations table, a details section, and a compiled example.
+//! the operations table, a details section, and a compiled example; and
+//! the crate-wide sections.
 
 use std::path::Path;
 
@@ -12,7 +13,11 @@ fn each_readme_lists_every_operation_of_its_spec() {
         let (api, _) = apigen::check(spec, &source).unwrap();
         let readme = std::fs::read_to_string(root.join(format!("generated/{spec}/README.md"))).unwrap();
         let examples = readme.matches("```rust,no_run").count();
-        assert_eq!(examples, api.operations.len() + 1, "{spec}: one example per operation plus getting started");
+        assert_eq!(
+            examples,
+            api.operations.len() + 2,
+            "{spec}: one example per operation, plus getting started and request control"
+        );
         for op in &api.operations {
             let row = format!("| [`{0}`](#{0}) | `{1} {2}` |", op.rust_name, op.method.as_str(), op.path);
             assert!(readme.contains(&row), "{spec}: no table row for {}:\n{row}", op.api_name);
@@ -22,7 +27,7 @@ fn each_readme_lists_every_operation_of_its_spec() {
             }
             checked += 1;
         }
-        for section in ["## Authentication", "## Servers", "## Errors", "## Retries and timeouts", "## Pagination", "## Long-running operations"] {
+        for section in ["## Authentication", "## Servers", "## Errors", "## Retries, timeouts and request control", "## Pagination", "## Long-running operations"] {
             assert!(readme.contains(section), "{spec}: no {section}");
         }
     }

@@ -33,12 +33,12 @@ async fn a_dot_segment_path_value_is_refused_and_nothing_is_sent() {
 async fn server_variables_cannot_change_the_host() {
     for hostile in ["evil.test/", "evil.test?", "evil.test#", "x@evil.test", "evil.test:444", "a b", ""] {
         let built = genesys_cloud_usage::Client::builder()
-            .region(Region::Other(hostile.into()))
+            .region(Region::Unknown(hostile.into()))
             .client_credentials("id", "secret")
             .build();
         assert!(built.is_err(), "{hostile:?} was accepted");
     }
-    let client = genesys_cloud_usage::Client::builder().region(Region::Other("inindca.com".into())).build().unwrap();
+    let client = genesys_cloud_usage::Client::builder().region(Region::Unknown("inindca.com".into())).build().unwrap();
     assert_eq!(client.base_url(), "https://api.inindca.com");
 }
 

@@ -33,8 +33,8 @@ async fn get_data_usage_sends_every_parameter_and_decodes_every_field() {
         .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Month)
         .start_date(1628631763)
         .end_date(0)
-        .device_uid(vec!["dev:1".into(), "dev:2".into()])
-        .fleet_uid(vec!["fleet:a b".into()])
+        .device_uid(["dev:1", "dev:2"])
+        .fleet_uid(["fleet:a b"])
         .limit(500)
         .aggregate(Aggregate::Fleet)
         .send()
@@ -86,7 +86,7 @@ async fn get_events_usage_sends_its_own_parameters_and_decodes_maps() {
     let server = server_answering(200, "application/json", body).await;
     let reply = client(&server.uri())
         .get_events_usage("app:x", Period::Week)
-        .notefile(vec!["data.qo".into(), "_health.qo".into()])
+        .notefile(["data.qo", "_health.qo"])
         .skip_recent_data(true)
         .include_notefiles(true)
         .send()
@@ -148,7 +148,9 @@ async fn error_replies_decode_into_the_typed_error_body() {
     let err = client(&server.uri()).get_data_usage("app:x", Period::Day).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     let Error::Api(api) = err else { panic!("expected a documented error, got {err:?}") };
-    let notehub_usage::operations::GetDataUsageError::Default(body) = api.body();
+    let notehub_usage::operations::GetDataUsageError::Default(body) = api.body() else {
+        panic!("expected the default error, got {:?}", api.body())
+    };
     assert_eq!(body.code, 404);
     assert_eq!(body.err, "project not found");
     assert_eq!(body.status, "Not Found");

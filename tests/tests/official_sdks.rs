@@ -324,7 +324,7 @@ async fn call_ours(base: &str, case: &Case) -> Value {
                         op = op.aid(text(a, "aid"));
                     }
                     if has("expand") {
-                        op = op.expand(texts(a, "expand").into_iter().map(ExpandUsageOptions::from).collect());
+                        op = op.expand(texts(a, "expand").into_iter().map(ExpandUsageOptions::from));
                     }
                     decoded(op.send().await)
                 }

@@ -105,8 +105,8 @@ async fn notehub_requests_conform_to_the_spec() {
         .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Month)
         .start_date(1628631763)
         .end_date(1657894210)
-        .device_uid(vec!["dev:1".into(), "dev:2".into()])
-        .fleet_uid(vec!["fleet:1".into()])
+        .device_uid(["dev:1", "dev:2"])
+        .fleet_uid(["fleet:1"])
         .limit(400000)
         .aggregate(Aggregate::Device)
         .send()
@@ -114,7 +114,7 @@ async fn notehub_requests_conform_to_the_spec() {
     assert_clean("getDataUsage", data, |r| r.headers());
     let events = client
         .get_events_usage("app:x", Period::Day)
-        .notefile(vec!["data.qo".into()])
+        .notefile(["data.qo"])
         .skip_recent_data(true)
         .include_notefiles(true)
         .aggregate(Aggregate::Project)

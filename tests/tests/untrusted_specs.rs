@@ -45,11 +45,12 @@ fn spec_text_never_becomes_code_or_markup() {
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 
     // The generator's examples: one per client method, the crate's
-    // getting-started example, and the same in the README.
+    // getting-started example, and the same in the README, which also has
+    // the request-control example.
     let doctests = cargo(&["test", "--offline", "--doc"]);
     let out = text(&doctests);
     assert!(doctests.status.success(), "a doctest failed, so spec text was compiled:\n{out}");
-    let expected = format!("test result: ok. {} passed; 0 failed", 2 * operations + 2);
+    let expected = format!("test result: ok. {} passed; 0 failed", 2 * operations + 3);
     assert!(out.contains(&expected), "expected `{expected}`:\n{out}");
     let list = cargo(&["test", "--offline", "--doc", "--", "--list"]);
     let mut names: Vec<String> = String::from_utf8_lossy(&list.stdout)

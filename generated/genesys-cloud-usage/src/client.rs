@@ -11,16 +11,18 @@ use crate::operations::{
     PostOauthClientUsageQuery, PostUsageQuery, PostUsageSimplesearch,
 };
 use crate::types::{ApiUsageClientQuery, ApiUsageOrganizationQuery, ApiUsageSimpleSearch};
-use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};
-
+use crate::runtime::{
+    self, Auth, BuildError, Config, Interceptor, RetryPolicy, TokenProvider,
+};
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.mypurecloud.com`.
 pub const DEFAULT_BASE_URL: &str = "https://api.mypurecloud.com";
 /// Response headers that carry this API's request id.
 const REQUEST_ID_HEADERS: &[&str] = &["ININ-Correlation-Id"];
 /// Domain of the region; the default is US East (Virginia).
 ///
-/// The `{region}` of the server URL; `Other` takes a value the spec does not list.
+/// The `{region}` of the server URL; `Unknown` takes a value the spec does not list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Region {
     /// `mypurecloud.com`
     UsEast1,
@@ -53,7 +55,7 @@ pub enum Region {
     /// `mypurecloud.jp`
     ApNortheast1,
     /// A value the spec does not list.
-    Other(String),
+    Unknown(String),
 }
 
 impl Region {
@@ -76,7 +78,7 @@ impl Region {
             Region::ApNortheast3 => "apne3.pure.cloud",
             Region::ApSoutheast2 => "mypurecloud.com.au",
             Region::ApNortheast1 => "mypurecloud.jp",
-            Region::Other(value) => value,
+            Region::Unknown(value) => value,
         }
     }
 }
@@ -197,7 +199,7 @@ impl Client {
     ///     .build()?;
     /// let reply = client
     ///     .get_oauth_client_usage_summary("18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6")
-    ///     .days("days")
+    ///     .days("7")
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());
@@ -278,7 +280,7 @@ impl Client {
     ///     .get_usage_simplesearch_execution_id_results(
     ///         "2f9cd3e1-7f3a-4e0b-9d36-5c1c0b8e1a42",
     ///     )
-    ///     .after("after")
+    ///     .after("<after>")
     ///     .page_size(10)
     ///     .send()
     ///     .await?;
@@ -554,6 +556,26 @@ impl ClientBuilder {
         self
     }
 
+    /** How long all attempts of a request may take together, waits between
+ them included. Unless set, only the retry policy and
+ [`timeout`](Self::timeout) bound it: with the defaults, 3 attempts of
+ up to 30 s each, and waits of up to 60 s (a server's `Retry-After`)
+ between them. A retry that would start after the deadline is not made.*/
+    #[inline]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = Some(deadline);
+        self
+    }
+
+    /// Runs `interceptor` before each attempt of every request is sent
+    /// and after its reply arrives, for signing, metrics and logging;
+    /// several run in the order they were added. See [`Interceptor`].
+    #[inline]
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.settings.interceptors.0.push(Arc::new(interceptor));
+        self
+    }
+
     /// Allows credentials over plain `http://` to hosts other than this
     /// machine. Without it, [`build`](Self::build) refuses a base URL or
     /// token URL that would send a token or secret in clear text.
@@ -576,7 +598,7 @@ impl ClientBuilder {
     #[inline]
     pub fn build(self) -> Result<Client, BuildError> {
         let server_region: &str = match &self.region {
-            Some(Region::Other(value)) => runtime::server_variable("region", value)?,
+            Some(Region::Unknown(value)) => runtime::server_variable("region", value)?,
             Some(listed) => listed.as_str(),
             None => "mypurecloud.com",
         };

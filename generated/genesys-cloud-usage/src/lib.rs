@@ -42,7 +42,7 @@
 //! - **Retries and timeouts**: [`RetryPolicy`] (3 attempts, exponential backoff with jitter, `Retry-After` honoured) and a 30 s per-attempt timeout, set with [`ClientBuilder::retry`] and [`ClientBuilder::timeout`], or per request with `with_retry` and `with_timeout`.
 //! - **Tracing**: each request runs in a `tracing` span with the operation id, method, path template, status, attempt and latency.
 //!
-//! - **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none or it repeats.
+//! - **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none; a repeated cursor ends it with [`Error::RepeatedCursor`].
 //!
 //! - **Long-running operations**: operations that start work have `send_and_poll(`[`PollOptions`]`)`, which polls the status operation until done or failed, returning the result or a [`PollError`].
 //!
@@ -66,9 +66,11 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, Region};
 pub use futures_util;
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions,
-    RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind,
+    ApiError, ApiResponse, AttemptOutcome, AuthError, BoxError, BuildError, Error,
+    Interceptor, OutgoingRequest, RetryPolicy, TokenFuture, TokenProvider,
+    TransportError, TransportErrorKind,
 };
+pub use runtime::{PollError, PollOptions};
 /// The README's examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -10,7 +10,7 @@ use serde::{Deserializer, Serializer};
 use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
-/// `ApiUsageClientQuery` in the spec.
+/// The request body of [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiUsageClientQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -27,7 +27,7 @@ pub struct ApiUsageClientQuery {
     pub group_by: Option<Vec<UsageClientGroupBy>>,
 }
 
-/// `ApiUsageOrganizationQuery` in the spec.
+/// The request body of [`Client::post_usage_query`](crate::Client::post_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiUsageOrganizationQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -44,7 +44,7 @@ pub struct ApiUsageOrganizationQuery {
     pub group_by: Option<Vec<UsageOrganizationGroupBy>>,
 }
 
-/// `ApiUsageQueryResult` in the spec.
+/// The body of [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiUsageQueryResult {
     /// The rows of the result; empty while the query runs.
@@ -63,6 +63,7 @@ pub struct ApiUsageQueryResult {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiUsageQueryResultQueryStatus {
     /// `Complete`
     Complete,
@@ -182,7 +183,7 @@ pub struct ApiUsageRow {
     pub date: Option<DateTime<Utc>>,
 }
 
-/// `ApiUsageSimpleSearch` in the spec.
+/// The request body of [`Client::post_usage_simplesearch`](crate::Client::post_usage_simplesearch).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiUsageSimpleSearch {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -215,7 +216,7 @@ pub struct Cursors {
     pub after: Option<String>,
 }
 
-/// `Detail` in the spec.
+/// The `details` field of [`ErrorBody`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Detail {
     /// `errorCode`.
@@ -283,6 +284,7 @@ pub struct ErrorBody {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Granularity {
     /// `Day`
     Day,
@@ -356,6 +358,7 @@ impl ToParam for Granularity {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `GET`
     Get,
@@ -467,6 +470,7 @@ pub struct Limit {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageClientGroupBy {
     /// `OAuthClientId`
     OAuthClientId,
@@ -540,7 +544,7 @@ impl ToParam for UsageClientGroupBy {
     }
 }
 
-/// `UsageExecutionResult` in the spec.
+/// The body of [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageExecutionResult {
     /// ID of the query execution; pass it to the matching results operation.
@@ -557,6 +561,7 @@ pub struct UsageExecutionResult {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageMetric {
     /// `Status200`
     Status200,
@@ -642,6 +647,7 @@ impl ToParam for UsageMetric {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageOrganizationGroupBy {
     /// `OAuthClientId`
     OAuthClientId,
@@ -723,6 +729,7 @@ impl ToParam for UsageOrganizationGroupBy {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageSearchMetric {
     /// `Status200`
     Status200,

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use crate::operations::{GetDataUsage, GetEventsUsage, GetSessionsUsage};
 use crate::types::Period;
-use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};
-
+use crate::runtime::{
+    self, Auth, BuildError, Config, Interceptor, RetryPolicy, TokenProvider,
+};
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.notefile.net`.
 pub const DEFAULT_BASE_URL: &str = "https://api.notefile.net";
 /// Response headers that carry this API's request id.
@@ -75,8 +76,8 @@ impl Client {
     /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
     /// let reply = client
     ///     .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
-    ///     .start_date(10)
-    ///     .end_date(10)
+    ///     .start_date(1700000000)
+    ///     .end_date(1700000000)
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());
@@ -115,8 +116,8 @@ impl Client {
     /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
     /// let reply = client
     ///     .get_events_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
-    ///     .start_date(10)
-    ///     .end_date(10)
+    ///     .start_date(1700000000)
+    ///     .end_date(1700000000)
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());
@@ -154,8 +155,8 @@ impl Client {
     /// let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
     /// let reply = client
     ///     .get_sessions_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
-    ///     .start_date(10)
-    ///     .end_date(10)
+    ///     .start_date(1700000000)
+    ///     .end_date(1700000000)
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());
@@ -264,6 +265,26 @@ impl ClientBuilder {
     #[inline]
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.settings.max_response_size = Some(bytes);
+        self
+    }
+
+    /** How long all attempts of a request may take together, waits between
+ them included. Unless set, only the retry policy and
+ [`timeout`](Self::timeout) bound it: with the defaults, 3 attempts of
+ up to 30 s each, and waits of up to 60 s (a server's `Retry-After`)
+ between them. A retry that would start after the deadline is not made.*/
+    #[inline]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = Some(deadline);
+        self
+    }
+
+    /// Runs `interceptor` before each attempt of every request is sent
+    /// and after its reply arrives, for signing, metrics and logging;
+    /// several run in the order they were added. See [`Interceptor`].
+    #[inline]
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.settings.interceptors.0.push(Arc::new(interceptor));
         self
     }
 

@@ -20,8 +20,8 @@
 //! let client = Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?;
 //! let reply = client
 //!     .get_data_usage("app:2606f411-dea6-44a0-9743-1130f57d77d8", Period::Day)
-//!     .start_date(10)
-//!     .end_date(10)
+//!     .start_date(1700000000)
+//!     .end_date(1700000000)
 //!     .send()
 //!     .await?;
 //! println!("{} {:?}", reply.status(), reply.body());
@@ -57,8 +57,9 @@ pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use futures_util;
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions,
-    RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind,
+    ApiError, ApiResponse, AttemptOutcome, AuthError, BoxError, BuildError, Error,
+    Interceptor, OutgoingRequest, RetryPolicy, TokenFuture, TokenProvider,
+    TransportError, TransportErrorKind,
 };
 /// The README's examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

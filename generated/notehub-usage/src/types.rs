@@ -11,10 +11,11 @@ use serde::{Deserializer, Serializer};
 use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
-/// `aggregate` in the spec.
+/// The `aggregate` parameter of [`Client::get_data_usage`](crate::Client::get_data_usage).
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Aggregate {
     /// `device`
     Device,
@@ -112,6 +113,7 @@ pub struct DataUsageSeries {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataUsageSeriesType {
     /// `cellular`
     Cellular,
@@ -177,7 +179,7 @@ impl ToParam for DataUsageSeriesType {
     }
 }
 
-/// `Error` in the spec.
+/// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s replies of undocumented statuses.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Error {
     /// HTTP status code of the error.
@@ -197,7 +199,7 @@ pub struct Error {
     pub details: Option<Map<String, Value>>,
 }
 
-/// `GetDataUsage200Response` in the spec.
+/// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetDataUsage200Response {
     /// `data`.
@@ -208,7 +210,7 @@ pub struct GetDataUsage200Response {
     pub truncated: Option<bool>,
 }
 
-/// `GetSessionsUsage200Response` in the spec.
+/// The body of [`Client::get_sessions_usage`](crate::Client::get_sessions_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetSessionsUsage200Response {
     /// `sessions`.
@@ -217,10 +219,11 @@ pub struct GetSessionsUsage200Response {
     pub truncated: bool,
 }
 
-/// `period` in the spec.
+/// The `period` parameter of [`Client::get_data_usage`](crate::Client::get_data_usage).
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Period {
     /// `day`
     Day,
@@ -290,7 +293,7 @@ impl ToParam for Period {
     }
 }
 
-/// `UsageData` in the spec.
+/// The `data` field of [`DataUsageSeries`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageData {
     /// Start of the period.
@@ -320,7 +323,7 @@ pub struct UsageData {
     pub downlink_packets: Option<i64>,
 }
 
-/// `UsageEventsData` in the spec.
+/// The `data` field of [`UsageEventsResponse`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageEventsData {
     /// Start of the period.
@@ -356,7 +359,7 @@ pub struct UsageEventsData {
     pub notefiles: Option<BTreeMap<String, i64>>,
 }
 
-/// `UsageEventsResponse` in the spec.
+/// The body of [`Client::get_events_usage`](crate::Client::get_events_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageEventsResponse {
     /// `data`.
@@ -366,7 +369,7 @@ pub struct UsageEventsResponse {
     pub truncated: Option<bool>,
 }
 
-/// `UsageSessionsData` in the spec.
+/// The `sessions` field of [`GetSessionsUsage200Response`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageSessionsData {
     /// Start of the period.

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::operations::{GetEnterpriseAgentsUnitsUsage, GetTestsUnitsUsage, GetUsage};
-use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};
-
+use crate::runtime::{
+    self, Auth, BuildError, Config, Interceptor, RetryPolicy, TokenProvider,
+};
 /// The base URL requests go to unless [`ClientBuilder::base_url`] sets another: `https://api.thousandeyes.com/v7`.
 pub const DEFAULT_BASE_URL: &str = "https://api.thousandeyes.com/v7";
 /// Response headers that carry this API's request id.
@@ -245,6 +246,26 @@ impl ClientBuilder {
     #[inline]
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.settings.max_response_size = Some(bytes);
+        self
+    }
+
+    /** How long all attempts of a request may take together, waits between
+ them included. Unless set, only the retry policy and
+ [`timeout`](Self::timeout) bound it: with the defaults, 3 attempts of
+ up to 30 s each, and waits of up to 60 s (a server's `Retry-After`)
+ between them. A retry that would start after the deadline is not made.*/
+    #[inline]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = Some(deadline);
+        self
+    }
+
+    /// Runs `interceptor` before each attempt of every request is sent
+    /// and after its reply arrives, for signing, metrics and logging;
+    /// several run in the order they were added. See [`Interceptor`].
+    #[inline]
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.settings.interceptors.0.push(Arc::new(interceptor));
         self
     }
 

@@ -9,7 +9,7 @@ use serde::{Deserializer, Serializer};
 use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
-/// `AllocationUnitUsageBreakdown` in the spec.
+/// The `allocations` field of [`UnitAllocationSummary`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AllocationUnitUsageBreakdown {
     /// `productName`.
@@ -22,7 +22,7 @@ pub struct AllocationUnitUsageBreakdown {
     pub allocated_units: Option<i64>,
 }
 
-/// `EndpointAgentsEmbedded` in the spec.
+/// The `endpointAgentsEmbedded` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsEmbedded {
     /// `aid`.
@@ -38,7 +38,7 @@ pub struct EndpointAgentsEmbedded {
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
-/// `EndpointAgentsEssentials` in the spec.
+/// The `endpointAgentsEssentials` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsEssentials {
     /// `aid`.
@@ -54,7 +54,7 @@ pub struct EndpointAgentsEssentials {
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
-/// `EndpointAgentsUsage` in the spec.
+/// The `endpointAgents` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsUsage {
     /// `aid`.
@@ -70,7 +70,7 @@ pub struct EndpointAgentsUsage {
     pub endpoint_agents_used: Option<i64>,
 }
 
-/// `EnterpriseAgentUnits` in the spec.
+/// The `enterpriseAgentUnits` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgentUnits {
     /// Account group owning the units.
@@ -98,7 +98,7 @@ pub struct EnterpriseAgentUnits {
     pub enterprise_units_projected: Option<i64>,
 }
 
-/// `EnterpriseAgentUnitsByTestOwnerAccountGroup` in the spec.
+/// The `breakdowns` field of [`EnterpriseAgentsUsage`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Account group whose tests use the units.
@@ -126,7 +126,7 @@ pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     pub enterprise_units_projected: Option<i64>,
 }
 
-/// `EnterpriseAgents` in the spec.
+/// The `enterpriseAgents` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgents {
     /// `aid`.
@@ -142,7 +142,7 @@ pub struct EnterpriseAgents {
     pub enterprise_agents_used: Option<i64>,
 }
 
-/// `EnterpriseAgentsUsage` in the spec.
+/// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgentsUsage {
     /// `breakdowns`.
@@ -178,6 +178,7 @@ pub struct Error {
 ///
 /// Values this client does not know decode into `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExpandUsageOptions {
     /// `test`
     Test,
@@ -287,7 +288,7 @@ pub struct Link {
     pub hreflang: Option<String>,
 }
 
-/// `PaginationLinks` in the spec.
+/// The `_links` field of [`EnterpriseAgentsUsage`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaginationLinks {
     /// `previous`.
@@ -302,7 +303,7 @@ pub struct PaginationLinks {
     pub self_: Option<Link>,
 }
 
-/// `SelfLinks` in the spec.
+/// The `_links` field of [`Usage`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SelfLinks {
     /// `self`.
@@ -311,7 +312,7 @@ pub struct SelfLinks {
     pub self_: Option<Link>,
 }
 
-/// `TestUsage` in the spec.
+/// The `tests` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TestUsage {
     /// Account group owning the test.
@@ -343,7 +344,7 @@ pub struct TestUsage {
     pub cloud_units_projected: Option<i64>,
 }
 
-/// `TestsUsage` in the spec.
+/// The body of [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TestsUsage {
     /// `breakdowns`.
@@ -355,7 +356,7 @@ pub struct TestsUsage {
     pub links: Option<PaginationLinks>,
 }
 
-/// `UnauthorizedError` in the spec.
+/// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `401` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnauthorizedError {
     /// `error`.
@@ -366,7 +367,7 @@ pub struct UnauthorizedError {
     pub error_description: Option<String>,
 }
 
-/// `UnitAllocationSummary` in the spec.
+/// The `allocations` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitAllocationSummary {
     /// Allocation units used.
@@ -380,7 +381,7 @@ pub struct UnitAllocationSummary {
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
-/// `UnitsByTests` in the spec.
+/// The `breakdowns` field of [`TestsUsage`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitsByTests {
     /// Account group owning the test.
@@ -424,7 +425,7 @@ pub struct UnitsByTests {
     pub is_instant_test: Option<bool>,
 }
 
-/// `Usage` in the spec.
+/// The body of [`Client::get_usage`](crate::Client::get_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// `usage`.
@@ -436,7 +437,7 @@ pub struct Usage {
     pub links: Option<SelfLinks>,
 }
 
-/// `UsageDetails` in the spec.
+/// The `usage` field of [`Usage`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageDetails {
     /// `quota`.
@@ -522,7 +523,7 @@ pub struct UsageDetails {
     pub allocations: Option<UnitAllocationSummary>,
 }
 
-/// `UsageQuota` in the spec.
+/// The `quota` field of [`UsageDetails`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageQuota {
     /// Start of the usage period (UTC).
@@ -582,7 +583,7 @@ pub struct ValidationError {
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
-/// `ValidationErrorItem` in the spec.
+/// The `errors` field of [`ValidationError`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationErrorItem {
     /// Error code, documented by the vendor.

@@ -21,6 +21,10 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         " How long one attempt may take in all, from connecting to the last\n byte of the reply ({} unless set; `None` for no limit).",
         defaults.timeout
     );
+    let deadline_doc = format!(
+        " How long all attempts of a request may take together, waits between\n them included. Unless set, only the retry policy and\n [`timeout`](Self::timeout) bound it: with the defaults, {} attempts of\n up to {} each, and waits of up to {} (a server's `Retry-After`)\n between them. A retry that would start after the deadline is not made.",
+        defaults.attempts, defaults.timeout, defaults.max_retry_after
+    );
     let connect_timeout_doc = format!(" How long connecting may take ({} unless set).", defaults.connect_timeout);
     let max_response_size_doc = format!(
         " The largest reply body the client reads, in bytes ({} unless\n set); a larger one is [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).\n Token replies are held to the same limit.",
@@ -33,9 +37,9 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         let mut values = Vec::new();
         for p in op.params.iter().filter(|p| p.required) {
             let pname = ident(&p.rust_name);
-            let (ty, into) = argument_type(&p.ty, api, &mut uses);
+            let (ty, value) = argument_type(&p.ty, api, &mut uses, &pname);
             args.push(quote!(#pname: #ty));
-            values.push(if into { quote!(#pname.into()) } else { quote!(#pname) });
+            values.push(value);
         }
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
             let ty = uses.ty(&body.ty);
@@ -66,8 +70,9 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         var_values.iter().map(|f| quote::format_ident!("server_{}", f.to_string().trim_start_matches("r#"))).collect();
     let base_url_expr = base_url_expr(server, &var_locals);
     let Credentials { methods: credential_methods, token_url } = client_credentials(api, &var_locals);
+    let auth_methods = auth_methods(api);
     let request_id_headers = &api.request_id_headers;
-    let runtime_imports = quote!(use crate::runtime::{self, Auth, BuildError, Config, RetryPolicy, TokenProvider};);
+    let runtime_imports = quote!(use crate::runtime::{self, Auth, BuildError, Config, Interceptor, RetryPolicy, TokenProvider};);
     let var_checks = server_variable_checks(variables, &var_values, &var_locals);
 
     let client_doc = doc_attrs(&format!(
@@ -195,6 +200,8 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
 
             #credential_methods
 
+            #(#auth_methods)*
+
             /// Uses an existing `reqwest::Client` (its proxy, TLS and connection
             /// settings; [`connect_timeout`](Self::connect_timeout) then does not apply).
             ///
@@ -234,6 +241,22 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             #[inline]
             pub fn max_response_size(mut self, bytes: u64) -> Self {
                 self.settings.max_response_size = Some(bytes);
+                self
+            }
+
+            #[doc = #deadline_doc]
+            #[inline]
+            pub fn deadline(mut self, deadline: Duration) -> Self {
+                self.settings.deadline = Some(deadline);
+                self
+            }
+
+            /// Runs `interceptor` before each attempt of every request is sent
+            /// and after its reply arrives, for signing, metrics and logging;
+            /// several run in the order they were added. See [`Interceptor`].
+            #[inline]
+            pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+                self.settings.interceptors.0.push(Arc::new(interceptor));
                 self
             }
 
@@ -295,7 +318,7 @@ fn operation_doc(op: &crate::ir::Operation) -> String {
 fn server_enum(var: &ServerVariable) -> TokenStream {
     let name = ident(&var.type_name);
     let docs = doc_attrs(&format!(
-        "{}\n\nThe {} of the server URL; `Other` takes a value the spec does not list.",
+        "{}\n\nThe {} of the server URL; `Unknown` takes a value the spec does not list.",
         super::escape::or_else(var.description.as_deref(), || format!("Values of {}.", code(&var.name))),
         code(&format!("{{{}}}", var.name))
     ));
@@ -317,10 +340,11 @@ fn server_enum(var: &ServerVariable) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #idents, )*
             /// A value the spec does not list.
-            Other(String),
+            Unknown(String),
         }
 
         impl #name {
@@ -329,7 +353,7 @@ fn server_enum(var: &ServerVariable) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #( #name::#idents => #values, )*
-                    #name::Other(value) => value,
+                    #name::Unknown(value) => value,
                 }
             }
         }
@@ -420,7 +444,7 @@ fn server_variable_checks(
                 let ty = ident(&var.type_name);
                 quote! {
                     let #local: &str = match &self.#field {
-                        Some(#ty::Other(value)) => runtime::server_variable(#name, value)?,
+                        Some(#ty::Unknown(value)) => runtime::server_variable(#name, value)?,
                         Some(listed) => listed.as_str(),
                         None => #default,
                     };
@@ -477,6 +501,52 @@ fn client_credentials(api: &Api, var_fields: &[proc_macro2::Ident]) -> Credentia
     }
 }
 
+/// `basic_auth` when the spec has an HTTP Basic scheme, and a setter per
+/// API key scheme.
+fn auth_methods(api: &Api) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    if let Some(scheme) = api.security.iter().find(|s| matches!(s.kind, SecurityKind::Basic)) {
+        let docs = doc_attrs(&format!(
+            "Sends `Authorization: Basic` with `user` and `password` with every request (the spec's {} scheme), \
+             in place of a bearer token.\n\nThe password never appears in `Debug` output, errors or logs.",
+            code(&scheme.name)
+        ));
+        out.push(quote! {
+            #docs
+            #[inline]
+            pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+                self.settings.auth = Auth::basic(&user.into(), &password.into());
+                self
+            }
+        });
+    }
+    for scheme in &api.security {
+        let SecurityKind::ApiKey { param, place, setter } = &scheme.kind else { continue };
+        let docs = doc_attrs(&format!(
+            "Sends `key` in the {} with every request (the spec's {} scheme), beside any token or Basic \
+             credentials; calling it again replaces the key.\n\nThe key never appears in `Debug` output, errors or logs.",
+            super::manifest::key_place(*place, param),
+            code(&scheme.name)
+        ));
+        let method = ident(setter);
+        let place = match place {
+            crate::ir::KeyPlace::Header => quote!(Header),
+            crate::ir::KeyPlace::Query => quote!(Query),
+            crate::ir::KeyPlace::Cookie => quote!(Cookie),
+        };
+        out.push(quote! {
+            #docs
+            #[inline]
+            pub fn #method(mut self, key: impl Into<String>) -> Self {
+                let key = runtime::ApiKey { place: runtime::KeyPlace::#place, name: #param, value: runtime::Secret(key.into()) };
+                runtime::set_api_key(&mut self.settings.api_keys, key);
+                self
+            }
+        });
+    }
+    out
+}
+
 fn auth_doc(api: &Api) -> String {
     let mut out = String::new();
     for s in &api.security {
@@ -485,6 +555,8 @@ fn auth_doc(api: &Api) -> String {
             SecurityKind::OAuth2ClientCredentials { .. } => {
                 "an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials)".to_string()
             }
+            SecurityKind::Basic => "HTTP Basic credentials; see [`basic_auth`](Self::basic_auth)".to_string(),
+            SecurityKind::ApiKey { setter, .. } => format!("an API key; see [`{setter}`](Self::{setter})"),
             SecurityKind::Other { summary } => line(summary),
         };
         out.push_str(&format!("\n\nThe API's {} scheme takes {how}.", code(&s.name)));

@@ -21,6 +21,12 @@ pub struct Example {
 
 /// How an example builds a client: with the credentials the spec asks for.
 fn client_expr(api: &Api) -> TokenStream {
+    let builder = client_builder(api);
+    quote!(#builder.build()?)
+}
+
+/// The client's builder with the credentials the spec asks for, not built.
+fn client_builder(api: &Api) -> TokenStream {
     let oauth = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
     let region = api.servers.first().and_then(|s| s.variables.iter().find(|v| !v.allowed.is_empty()));
     let region_call = region.map(|v| {
@@ -34,10 +40,18 @@ fn client_expr(api: &Api) -> TokenStream {
             Client::builder()
                 #region_call
                 .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
-                .build()?
         }
+    } else if api.security.iter().any(|s| matches!(s.kind, SecurityKind::Bearer)) || api.security.is_empty() {
+        quote!(Client::builder().bearer_token(std::env::var("API_TOKEN")?))
+    } else if let Some(setter) = api.security.iter().find_map(|s| match &s.kind {
+        SecurityKind::ApiKey { setter, .. } => Some(ident(setter)),
+        _ => None,
+    }) {
+        quote!(Client::builder().#setter(std::env::var("API_KEY")?))
+    } else if api.security.iter().any(|s| matches!(s.kind, SecurityKind::Basic)) {
+        quote!(Client::builder().basic_auth(std::env::var("API_USER")?, std::env::var("API_PASSWORD")?))
     } else {
-        quote!(Client::builder().bearer_token(std::env::var("API_TOKEN")?).build()?)
+        quote!(Client::builder().bearer_token(std::env::var("API_TOKEN")?))
     }
 }
 
@@ -75,12 +89,19 @@ impl<'a> Values<'a> {
     fn of(&mut self, ty: &TypeRef, example: Option<&serde_json::Value>, placeholder: &str, into: bool, depth: usize) -> TokenStream {
         match ty {
             TypeRef::String => {
-                let text = example.and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| placeholder.to_string());
+                // Without an example, a placeholder that reads as one.
+                let text = example
+                    .and_then(|e| e.as_str())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("<{}>", heck::ToKebabCase::to_kebab_case(placeholder)));
                 if into { quote!(#text) } else { quote!(#text.to_string()) }
             }
             TypeRef::Bool => quote!(true),
             TypeRef::I32 | TypeRef::I64 => {
-                let n = example.and_then(|e| e.as_i64()).unwrap_or(10);
+                // A name that speaks of time takes a Unix time (2023-11-14).
+                let lower = placeholder.to_ascii_lowercase();
+                let timely = ["date", "time", "since", "until", "start", "end", "before", "after"].iter().any(|w| lower.contains(w));
+                let n = example.and_then(|e| e.as_i64()).unwrap_or(if timely { 1_700_000_000 } else { 10 });
                 let n = if *ty == TypeRef::I32 { i64::from(i32::try_from(n).unwrap_or(10)) } else { n };
                 let n = Literal::i64_unsuffixed(n);
                 quote!(#n)
@@ -151,8 +172,11 @@ impl<'a> Values<'a> {
     }
 }
 
+/// An argument's value: the spec's example, else its default, else one
+/// made from its type and name.
 fn argument(values: &mut Values<'_>, p: &Param) -> TokenStream {
-    values.of(&p.ty, p.example.as_ref(), &p.api_name, true, 0)
+    let default = p.default.as_ref().map(|d| serde_json::from_str(d).unwrap_or_else(|_| serde_json::Value::String(d.clone())));
+    values.of(&p.ty, p.example.as_ref().or(default.as_ref()), &p.api_name, true, 0)
 }
 
 /// The example for one operation: build a client, call it, use the reply.
@@ -198,21 +222,74 @@ fn make_example(examples: &Examples<'_>, op: &Operation) -> Example {
             .await?;
         println!("{} {:?}", reply.status(), reply.body());
     };
-    render(api, crate_name, &values, call)
+    render(api, crate_name, &values, &[], quote!(), call)
+}
+
+/// The operation the crate-wide examples call: one without required
+/// arguments if there is one.
+fn first_operation(api: &Api) -> Option<&Operation> {
+    api.operations.iter().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none()).or_else(|| api.operations.first())
 }
 
 /// The crate's getting-started example.
 pub fn getting_started(examples: &Examples<'_>) -> Option<Example> {
-    let api = examples.api;
-    let op = api.operations.iter().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none())
-        .or_else(|| api.operations.first())?;
-    Some(operation_example(examples, op))
+    Some(operation_example(examples, first_operation(examples.api)?))
 }
 
-fn render(api: &Api, crate_name: &str, values: &Values<'_>, body: TokenStream) -> Example {
+/// Retries, timeouts, a deadline, an interceptor and a per-request header,
+/// on the getting-started operation.
+pub fn request_control(examples: &Examples<'_>) -> Option<Example> {
+    let (api, crate_name) = (examples.api, examples.crate_name);
+    let op = first_operation(api)?;
+    let mut values = Values { types: &examples.types, defaults: &examples.defaults, used: BTreeSet::new(), uses_chrono: false };
+    let method = ident(&op.rust_name);
+    let args: Vec<TokenStream> = op.params.iter().filter(|p| p.required).map(|p| argument(&mut values, p)).collect();
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| values.of(&b.ty, None, "body", false, 0));
+    let args = args.into_iter().chain(body);
+    let builder = client_builder(api);
+    let items = quote! {
+        /// Adds a header to every attempt of every request, and logs each outcome.
+        struct Tagging;
+
+        impl Interceptor for Tagging {
+            fn before_attempt(&self, request: &mut OutgoingRequest<'_>) -> Result<(), BoxError> {
+                request.headers_mut().insert("x-job", "nightly-report".parse()?);
+                Ok(())
+            }
+
+            fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+                eprintln!("{} attempt {}: {:?} in {:?}", outcome.operation_id(), outcome.attempt(), outcome.status(), outcome.elapsed());
+            }
+        }
+    };
+    let call = quote! {
+        let client = #builder
+            .retry(RetryPolicy::new(5).with_max_backoff(Duration::from_secs(30)))
+            .timeout(Some(Duration::from_secs(60)))
+            .deadline(Duration::from_secs(180))
+            .interceptor(Tagging)
+            .build()?;
+        let reply = client
+            .#method(#(#args),*)
+            .with_header("X-Correlation-Id", "report-2024-06-01")
+            .with_timeout(Duration::from_secs(5))
+            .with_deadline(Duration::from_secs(20))
+            .send()
+            .await?;
+        println!("{} after {} attempt(s)", reply.status(), reply.attempts());
+    };
+    let extra = [quote!(AttemptOutcome), quote!(BoxError), quote!(Interceptor), quote!(OutgoingRequest), quote!(RetryPolicy)];
+    Some(render(api, crate_name, &values, &extra, items, call))
+}
+
+/// The program: imports, `items`, and `main` running `body`. `extra` names
+/// more of the crate root's exports to import.
+fn render(api: &Api, crate_name: &str, values: &Values<'_>, extra: &[TokenStream], items: TokenStream, body: TokenStream) -> Example {
     let used = &values.used;
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let mut root = vec![quote!(Client)];
+    root.extend(extra.iter().cloned());
+    let time_import = if extra.is_empty() { quote!() } else { quote!(use std::time::Duration;) };
     if let Some(var) = api.servers.first().and_then(|s| s.variables.iter().find(|v| !v.allowed.is_empty())) {
         if api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. })) {
             let ty = ident(&var.type_name);
@@ -223,9 +300,12 @@ fn render(api: &Api, crate_name: &str, values: &Values<'_>, body: TokenStream) -
     let types_import = if used.is_empty() { quote!() } else { quote!(use #krate::types::{#(#types),*};) };
     let chrono_import = if values.uses_chrono { quote!(use #krate::chrono;) } else { quote!() };
     let program: syn::File = syn::parse2(quote! {
+        #time_import
         use #krate::{#(#root),*};
         #types_import
         #chrono_import
+
+        #items
 
         #[tokio::main]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {

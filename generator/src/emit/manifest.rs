@@ -78,6 +78,10 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
         Some(example) => format!("```rust,no_run\n{}```", example.program),
         None => "The spec has no operations.".to_string(),
     };
+    let request_control = match super::example::request_control(examples) {
+        Some(example) => format!("```rust,no_run\n{}```", example.program),
+        None => String::new(),
+    };
     let server = api.servers.first();
     let defaults = super::defaults::get();
     GeneratedFile {
@@ -91,6 +95,7 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
                 ("title", &line(&api.title)),
                 ("description", &prose(api.description.as_deref().unwrap_or(""))),
                 ("getting_started", &getting_started),
+                ("request_control", &request_control),
                 ("operations", &operations_table(api)),
                 ("authentication", &authentication(api)),
                 ("servers", &servers(server)),
@@ -138,6 +143,11 @@ fn authentication(api: &Api) -> String {
                  and makes one fetch serve all concurrent requests. `token_url(url)` overrides the token URL.",
                 code(token_url_template.as_deref().unwrap_or(token_url))
             ),
+            SecurityKind::Basic => "HTTP Basic: `Client::builder().basic_auth(user, password)`".to_string(),
+            SecurityKind::ApiKey { param, place, setter } => format!(
+                "an API key in the {}: `Client::builder().{setter}(key)`",
+                key_place(*place, param)
+            ),
             SecurityKind::Other { summary } => format!("{} (not handled by the client; send it with your own `reqwest::Client`)", line(summary)),
         };
         out.push_str(&format!("- {}: {how}.", code(&s.name)));
@@ -147,6 +157,16 @@ fn authentication(api: &Api) -> String {
         out.push('\n');
     }
     out.trim_end().to_string()
+}
+
+/// Where an API key goes, in words: "`X-API-Key` header".
+pub(super) fn key_place(place: crate::ir::KeyPlace, param: &str) -> String {
+    let what = match place {
+        crate::ir::KeyPlace::Header => "header",
+        crate::ir::KeyPlace::Query => "query parameter",
+        crate::ir::KeyPlace::Cookie => "cookie",
+    };
+    format!("{} {what}", code(param))
 }
 
 fn servers(server: Option<&crate::ir::Server>) -> String {
@@ -170,7 +190,7 @@ fn servers(server: Option<&crate::ir::Server>) -> String {
                 let default = if v.api_name == var.default { " (default)" } else { "" };
                 out.push_str(&format!("| `{}::{}`{default} | {} |\n", var.type_name, v.rust_name, cell(&code(&v.api_name))));
             }
-            out.push_str(&format!("\n`{}::Other(value)` takes any other value.", var.type_name));
+            out.push_str(&format!("\n`{}::Unknown(value)` takes any other value.", var.type_name));
         }
     }
     out
@@ -190,7 +210,9 @@ fn pagination(api: &Api) -> String {
     let mut out = String::from(
         "Paginated operations have `into_pages()`, a `Stream` of pages, and `into_items()`, a `Stream` of the \
          pages' items. Each next request carries the cursor the previous reply gave; the stream stops after a \
-         page without one, when a cursor repeats, or at the first error, which is its last item.\n\n\
+         page without one or at the first error, which is its last item. A cursor the server gives a second \
+         time ends the stream with `Error::RepeatedCursor`, so a listing cut short by a server loop is never \
+         taken for a complete one; `.take(n)` on either stream stops after `n` pages or items.\n\n\
          | Operation | Cursor parameter | Next cursor | Items |\n| --- | --- | --- | --- |\n",
     );
     for op in paginated {

@@ -29,6 +29,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("defaults.rs", include_str!("../../../runtime/src/defaults.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("guard.rs", include_str!("../../../runtime/src/guard.rs")),
+    ("intercept.rs", include_str!("../../../runtime/src/intercept.rs")),
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
     ("paginate.rs", include_str!("../../../runtime/src/paginate.rs")),
@@ -93,6 +94,7 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
     );
     let operation_names = rust_type::Uses::operation_names(api);
     let defaults = types::types_with_default(api);
+    let places = types::places(api);
     let mut units = vec![Unit::Front, Unit::OperationsMod];
     units.extend(api.types.chunks(types_per_unit.max(1)).map(Unit::Types));
     units.extend(api.operations.iter().map(Unit::Operation));
@@ -136,7 +138,7 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
                     Done::Files(vec![rust(&path, code)])
                 }
                 Unit::Types(defs) => {
-                    let (items, needs) = types::types_items(defs, &defaults);
+                    let (items, needs) = types::types_items(defs, &defaults, &places);
                     Done::Types(format("src/types.rs", items)?, needs)
                 }
             };
@@ -242,7 +244,7 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
     ];
     if paginated {
         guide.push("- **Pagination**: paginated operations have `into_pages()` and `into_items()`, each a \
-             [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none or it repeats."
+             [`Stream`](futures_util::Stream) that follows the cursor the server gives until there is none; a repeated cursor ends it with [`Error::RepeatedCursor`]."
             .into());
     }
     if polled {
@@ -264,6 +266,12 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         crate::Runtime::Crate { .. } => (quote!(), quote!(::apigen_runtime)),
         // The copy is the whole runtime; an API uses only part of it.
         crate::Runtime::Vendored => (quote!(#[allow(dead_code, unused_imports)] mod apigen_runtime;), quote!(crate::apigen_runtime)),
+    };
+    // Only crates that poll export polling's types.
+    let poll_exports = if polled {
+        quote!(pub use runtime::{PollError, PollOptions};)
+    } else {
+        quote!()
     };
     quote! {
         #( #![doc = #lines] )*
@@ -288,7 +296,11 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         pub use client::{#(#client_exports),*};
         pub use futures_util;
         pub use reqwest;
-        pub use runtime::{ApiError, ApiResponse, AuthError, BuildError, Error, PollError, PollOptions, RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind};
+        pub use runtime::{
+            ApiError, ApiResponse, AttemptOutcome, AuthError, BoxError, BuildError, Error, Interceptor, OutgoingRequest,
+            RetryPolicy, TokenFuture, TokenProvider, TransportError, TransportErrorKind
+        };
+        #poll_exports
 
         /// The README's examples, compiled by `cargo test --doc`.
         #[cfg(doctest)]

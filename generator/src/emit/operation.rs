@@ -9,14 +9,24 @@ use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Encoding, Operation, Param, ParamLocation, PathPart, QueryStyle, Response, StatusMatch, TypeKind, TypeRef};
 
-/// How a required argument is taken: strings and enums through `Into`, so
-/// `"text"` and `String` both work. The flag says whether `.into()` is needed.
-pub fn argument_type(ty: &TypeRef, api: &crate::ir::Api, uses: &mut Uses) -> (TokenStream, bool) {
+/// How an argument or setter takes a value of `ty`: strings and enums
+/// through `Into`, so `"text"` and `String` both work; lists as any
+/// `IntoIterator` (of such items), so an array, a `Vec` or an iterator all
+/// do. Gives the parameter's type and the expression turning `value` into
+/// the field's type.
+pub fn argument_type(ty: &TypeRef, api: &crate::ir::Api, uses: &mut Uses, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let rust = uses.ty(ty);
-    if takes_into(ty, api) {
-        (quote!(impl Into<#rust>), true)
-    } else {
-        (rust, false)
+    match ty {
+        _ if takes_into(ty, api) => (quote!(impl Into<#rust>), quote!(#value.into())),
+        TypeRef::Array(item) if takes_into(item, api) => {
+            let item = uses.ty(item);
+            (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(#value.into_iter().map(Into::into).collect()))
+        }
+        TypeRef::Array(item) => {
+            let item = uses.ty(item);
+            (quote!(impl IntoIterator<Item = #item>), quote!(#value.into_iter().collect()))
+        }
+        _ => (rust, quote!(#value)),
     }
 }
 
@@ -71,11 +81,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             new_inits.push(quote!(#name: None));
             let docs = doc_attrs(&param_doc(p));
             let deprecated = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
-            let (arg, value) = if takes_into(&p.ty, api) {
-                (quote!(impl Into<#ty>), quote!(value.into()))
-            } else {
-                (ty.clone(), quote!(value))
-            };
+            let (arg, value) = argument_type(&p.ty, api, &mut uses, &format_ident!("value"));
             setters.push(quote! {
                 #docs
                 #deprecated
@@ -167,6 +173,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
                 quote! {
                     #docs
                     #[derive(Clone, Debug, PartialEq)]
+                    #[non_exhaustive]
                     pub enum #success_enum_name { #(#variants)* }
                 },
             )
@@ -285,6 +292,29 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
                 self
             }
 
+            /// Limits all attempts of this request together, waits between them
+            /// included, to `deadline` instead of the client's deadline. A retry
+            /// that would start after it is not made; an attempt is cut short at
+            /// it, and fails with [`Error::Timeout`](crate::Error::Timeout).
+            #[inline]
+            pub fn with_deadline(mut self, deadline: Duration) -> Self {
+                self.options.deadline = Some(deadline);
+                self
+            }
+
+            /// Sends the header `name: value` with this request (an idempotency
+            /// key, a correlation id, an API version), in place of a header of
+            /// that name the client would send. A name or value that is not
+            /// valid (a line break in the value), or a header that frames the
+            /// request (`Host`, `Content-Length`, `Transfer-Encoding`,
+            /// `Connection`), fails the request with
+            /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), unsent.
+            #[inline]
+            pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
             #send_doc
             #[inline]
             pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
@@ -306,6 +336,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
 
         #error_doc
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #error_enum { #(#error_variants)* }
     }
 }
@@ -488,7 +519,9 @@ fn pagination_code(op: &Operation, builder: &proc_macro2::Ident, error_enum: &pr
     };
     let pages_doc = doc_attrs(&format!(
         "Every page, from this request on: each next request sets {} to {how} {} in the reply. \
-         Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).",
+         Stops after a page without one, or at the first error, which is the stream's last item; a cursor the server \
+         gives a second time ends it with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor). \
+         `.take(n)` stops after `n` pages.",
         code(cursor_name),
         code(pointer)
     ));

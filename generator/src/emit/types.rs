@@ -8,7 +8,7 @@ use quote::quote;
 use super::escape::{code, doc_attrs, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
-use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::ir::{Api, Field, StatusMatch, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 /// What a run of type definitions needs imported.
 #[derive(Default)]
@@ -34,27 +34,29 @@ impl TypesNeeds {
 /// The items of the `types` module for `defs`, a run of `api.types`. The
 /// module is made of runs so that they can be formatted in parallel; its
 /// imports come last, from what all runs need ([`types_header`]).
-pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>) -> (TokenStream, TypesNeeds) {
+pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>, places: &Places) -> (TokenStream, TypesNeeds) {
     let mut needs = TypesNeeds::default();
     let mut items = TokenStream::new();
     for def in defs {
         needs.has_serde |= !matches!(def.kind, TypeKind::Alias(_));
         items.extend(match &def.kind {
-            TypeKind::Struct { fields } => struct_def(def, fields, defaults.contains(&def.rust_name), &mut needs.uses),
+            TypeKind::Struct { fields } => {
+                struct_def(def, fields, defaults.contains(&def.rust_name), &mut needs.uses, places)
+            }
             TypeKind::Enum { variants } => {
                 needs.has_enum = true;
-                enum_def(def, variants)
+                enum_def(def, variants, places)
             }
             TypeKind::Alias(target) => {
                 let name = ident(&def.rust_name);
-                let docs = doc_attrs(&type_doc(def));
+                let docs = doc_attrs(&type_doc(def, places));
                 let target = needs.uses.ty(target);
                 quote! { #docs pub type #name = #target; }
             }
             TypeKind::Union { variants, discriminator } => {
                 needs.has_union = true;
                 needs.has_tagged_union |= discriminator.is_some();
-                union_def(def, variants, discriminator.as_deref(), &mut needs.uses)
+                union_def(def, variants, discriminator.as_deref(), &mut needs.uses, places)
             }
         });
     }
@@ -87,13 +89,68 @@ pub fn types_header(mut needs: TypesNeeds) -> TokenStream {
     }
 }
 
-fn type_doc(def: &TypeDef) -> String {
-    or_else(def.description.as_deref(), || format!("{} in the spec.", code(&def.api_name)))
+/// Where each named type is first used, in words, for the docs of a type
+/// the spec does not describe.
+pub type Places = BTreeMap<String, String>;
+
+/// The first use of each named type: an operation's request body, reply or
+/// parameter, else a field of another type, in spec order.
+pub fn places(api: &Api) -> Places {
+    let mut places = Places::new();
+    let named = |ty: &TypeRef| -> Option<String> {
+        match ty {
+            TypeRef::Named(n) => Some(n.clone()),
+            TypeRef::Array(item) | TypeRef::Map(item) => match item.as_ref() {
+                TypeRef::Named(n) => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    for op in &api.operations {
+        let method = match op.rust_name.strip_prefix("r#") {
+            Some(plain) => format!("`Client::{plain}`"),
+            None => format!("[`Client::{0}`](crate::Client::{0})", op.rust_name),
+        };
+        if let Some(n) = op.body.as_ref().and_then(|b| named(&b.ty)) {
+            places.entry(n).or_insert_with(|| format!("The request body of {method}."));
+        }
+        for r in &op.responses {
+            let Some(n) = r.body.as_ref().and_then(|b| named(&b.ty)) else { continue };
+            let status = match r.status {
+                StatusMatch::Code(c) => format!("`{c}` reply"),
+                StatusMatch::Range(d) => format!("`{d}XX` replies"),
+                StatusMatch::Default => "replies of undocumented statuses".to_string(),
+            };
+            places.entry(n).or_insert_with(|| format!("The body of {method}'s {status}."));
+        }
+        for p in &op.params {
+            if let Some(n) = named(&p.ty) {
+                places.entry(n).or_insert_with(|| format!("The {} parameter of {method}.", code(&p.api_name)));
+            }
+        }
+    }
+    for def in &api.types {
+        let TypeKind::Struct { fields } = &def.kind else { continue };
+        for f in fields {
+            if let Some(n) = named(&f.ty) {
+                places.entry(n).or_insert_with(|| format!("The {} field of [`{}`].", code(&f.api_name), def.rust_name));
+            }
+        }
+    }
+    places
 }
 
-fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -> TokenStream {
+fn type_doc(def: &TypeDef, places: &Places) -> String {
+    or_else(def.description.as_deref(), || match places.get(&def.rust_name) {
+        Some(place) => place.clone(),
+        None => format!("The spec's {} schema.", code(&def.api_name)),
+    })
+}
+
+fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, places: &Places) -> TokenStream {
     let name = ident(&def.rust_name);
-    let docs = doc_attrs(&type_doc(def));
+    let docs = doc_attrs(&type_doc(def, places));
     let derive_default = if default { quote!(Default,) } else { quote!() };
     let fields = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
@@ -132,13 +189,13 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses) -
     }
 }
 
-fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream {
     let name = ident(&def.rust_name);
-    let unknown = ident(crate::reserved::ENUM_CATCH_ALL);
+    let unknown = ident(crate::reserved::CATCH_ALL);
     let docs = doc_attrs(&format!(
         "{}\n\nValues this client does not know decode into `{}` instead of failing.",
-        type_doc(def),
-        crate::reserved::ENUM_CATCH_ALL
+        type_doc(def, places),
+        crate::reserved::CATCH_ALL
     ));
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.api_name.as_str()).collect();
@@ -146,6 +203,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant]) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #idents, )*
             /// A value this version of the client does not know, kept as sent.
@@ -244,14 +302,20 @@ fn has_default(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, known: &BTreeSe
 }
 
 /// A union: untagged alternatives tried in order, or dispatched on a
-/// discriminator property; anything else is kept as JSON in `Other`.
-fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&str>, uses: &mut Uses) -> TokenStream {
+/// discriminator property; anything else is kept as JSON in `Unknown`.
+fn union_def(
+    def: &TypeDef,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+    uses: &mut Uses,
+    places: &Places,
+) -> TokenStream {
     let name = ident(&def.rust_name);
     let how = match discriminator {
-        Some(tag) => format!("Which alternative is chosen by the {} property; a value of another kind is kept in `Other`.", code(tag)),
-        None => "The first alternative the value decodes as is chosen; a value of none is kept in `Other`.".to_string(),
+        Some(tag) => format!("Which alternative is chosen by the {} property; a value of another kind is kept in `Unknown`.", code(tag)),
+        None => "The first alternative the value decodes as is chosen; a value of none is kept in `Unknown`.".to_string(),
     };
-    let docs = doc_attrs(&format!("{}\n\n{how}", type_doc(def)));
+    let docs = doc_attrs(&format!("{}\n\n{how}", type_doc(def, places)));
     let mut arms = Vec::new();
     let decls: Vec<TokenStream> = variants
         .iter()
@@ -276,7 +340,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
         .collect();
     let other = quote! {
         /// A value of none of the documented kinds, as received.
-        Other(Value),
+        Unknown(Value),
     };
     // A union can be a parameter; it is written as its JSON value.
     let to_param = quote! {
@@ -292,6 +356,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
             #docs
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name { #(#decls)* #other }
 
             #to_param
@@ -300,6 +365,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
             #docs
             #[derive(Clone, Debug, PartialEq, Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name { #(#decls)* #other }
 
             impl<'de> Deserialize<'de> for #name {
@@ -308,7 +374,7 @@ fn union_def(def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&st
                     let value = Value::deserialize(deserializer)?;
                     match value.get(#tag).and_then(Value::as_str) {
                         #(#arms)*
-                        _ => Ok(#name::Other(value)),
+                        _ => Ok(#name::Unknown(value)),
                     }
                 }
             }

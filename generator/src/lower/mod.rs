@@ -101,7 +101,7 @@ struct Lowerer<'a> {
 impl<'a> Lowerer<'a> {
     fn lower_api(&mut self) -> Api {
         let servers = self.lower_servers();
-        let security = self.lower_security_schemes();
+        let security = self.lower_security_schemes(&servers);
         // Component schemas first, so they keep their own names.
         if let Some(components) = &self.doc.components {
             for name in components.schemas.keys() {

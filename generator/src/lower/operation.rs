@@ -401,7 +401,7 @@ impl<'a> Lowerer<'a> {
         let has_success = entries.iter().any(|(s, _, _)| is_success(*s));
         let several = entries.len() > 1;
 
-        let mut variant_names = Namespace::with_reserved(&[crate::reserved::ERROR_CATCH_ALL]);
+        let mut variant_names = Namespace::with_reserved(&[crate::reserved::CATCH_ALL]);
         let mut responses = Vec::new();
         for (status, ptr, r) in entries {
             let Some((component, response)) = self.resolve(r, &ptr, "responses", |c| &c.responses) else { continue };

@@ -393,7 +393,7 @@ impl<'a> Lowerer<'a> {
         }
         // A discriminator applies when every member is a named schema.
         let tagged = discriminator.filter(|_| members.iter().all(|m| matches!(m, ReferenceOr::Reference { .. })));
-        let mut names = Namespace::with_reserved(&[crate::reserved::UNION_CATCH_ALLS[1]]);
+        let mut names = Namespace::with_reserved(&[crate::reserved::CATCH_ALL]);
         let variants = members
             .iter()
             .zip(&types)
@@ -454,7 +454,7 @@ impl<'a> Lowerer<'a> {
 /// Enum variants with distinct names, in spec order, named from
 /// `x-enum-varnames` where given; duplicate values dropped.
 pub(super) fn variants_named(values: &[&str], names_given: &[String]) -> Vec<Variant> {
-    let mut names = Namespace::with_reserved(crate::reserved::UNION_CATCH_ALLS);
+    let mut names = Namespace::with_reserved(&[crate::reserved::CATCH_ALL]);
     let mut seen = BTreeSet::new();
     values
         .iter()

@@ -5,7 +5,7 @@ use openapiv3::{ReferenceOr, SecurityScheme as OaScheme};
 use super::Lowerer;
 use crate::diagnostic::escape_token;
 use crate::ident::{camel, snake, Namespace};
-use crate::ir::{SecurityKind, SecurityScheme, Server, ServerVariable};
+use crate::ir::{KeyPlace, SecurityKind, SecurityScheme, Server, ServerVariable};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_servers(&mut self) -> Vec<Server> {
@@ -62,9 +62,20 @@ impl<'a> Lowerer<'a> {
         servers
     }
 
-    pub(super) fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
+    /// The schemes, with the builder setters of API keys claimed apart from
+    /// the builder's own methods and the server variables' setters.
+    pub(super) fn lower_security_schemes(&mut self, servers: &[Server]) -> Vec<SecurityScheme> {
         let doc = self.doc;
         let Some(components) = &doc.components else { return Vec::new() };
+        let mut setters = Namespace::with_reserved(crate::reserved::CLIENT_BUILDER_METHODS);
+        for var in servers.iter().flat_map(|s| &s.variables) {
+            setters.claim(&var.rust_name);
+        }
+        let key_schemes = components
+            .security_schemes
+            .values()
+            .filter(|s| matches!(s, ReferenceOr::Item(OaScheme::APIKey { .. })))
+            .count();
         let mut out = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = format!("/components/securitySchemes/{}", escape_token(name));
@@ -79,6 +90,9 @@ impl<'a> Lowerer<'a> {
                 OaScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                     (description.clone(), SecurityKind::Bearer)
                 }
+                OaScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (description.clone(), SecurityKind::Basic)
+                }
                 OaScheme::HTTP { scheme, description, .. } => {
                     (description.clone(), SecurityKind::Other { summary: format!("HTTP {scheme} authentication") })
                 }
@@ -92,14 +106,39 @@ impl<'a> Lowerer<'a> {
                     ),
                     None => (description.clone(), SecurityKind::Bearer),
                 },
-                OaScheme::APIKey { location, name: key, description, .. } => (
-                    description.clone(),
-                    SecurityKind::Other { summary: format!("API key {key} in the {location:?}").to_lowercase() },
-                ),
+                OaScheme::APIKey { location, name: key, description, .. } => {
+                    let place = match location {
+                        openapiv3::APIKeyLocation::Header => KeyPlace::Header,
+                        openapiv3::APIKeyLocation::Query => KeyPlace::Query,
+                        openapiv3::APIKeyLocation::Cookie => KeyPlace::Cookie,
+                    };
+                    if place == KeyPlace::Header && !is_header_name(key) {
+                        self.warning(
+                            &format!("{pointer}/name"),
+                            format!(
+                                "the API key's header name `{}` is not a valid HTTP header name, so the client cannot send it",
+                                key.escape_debug()
+                            ),
+                            "use letters, digits and `-`, as in `X-API-Key`; until then the scheme is only documented",
+                        );
+                        let summary = format!("API key in a header the client cannot send ({})", key.escape_debug());
+                        out.push(SecurityScheme { name: name.clone(), description: description.clone(), kind: SecurityKind::Other { summary } });
+                        continue;
+                    }
+                    // One key: `api_key`; several: one setter per scheme, after its name.
+                    let wanted = if key_schemes == 1 { "api_key".to_string() } else { snake(name) };
+                    let kind = SecurityKind::ApiKey { param: key.clone(), place, setter: setters.claim(&wanted) };
+                    (description.clone(), kind)
+                }
                 OaScheme::OpenIDConnect { description, .. } => (description.clone(), SecurityKind::Bearer),
             };
             out.push(SecurityScheme { name: name.clone(), description, kind });
         }
         out
     }
+}
+
+/// A header name HTTP allows (RFC 9110's token).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

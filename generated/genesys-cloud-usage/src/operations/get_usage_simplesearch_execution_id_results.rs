@@ -63,6 +63,33 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         self
     }
 
+    /// Limits all attempts of this request together, waits between them
+    /// included, to `deadline` instead of the client's deadline. A retry
+    /// that would start after it is not made; an attempt is cut short at
+    /// it, and fails with [`Error::Timeout`](crate::Error::Timeout).
+    #[inline]
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the header `name: value` with this request (an idempotency
+    /// key, a correlation id, an API version), in place of a header of
+    /// that name the client would send. A name or value that is not
+    /// valid (a line break in the value), or a header that frames the
+    /// request (`Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `Connection`), fails the request with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), unsent.
+    #[inline]
+    pub fn with_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
     #[inline]
     pub async fn send(
@@ -192,7 +219,7 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
 }
 
 impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
-    /// Every page, from this request on: each next request sets `after` to the cursor at `/cursors/after` in the reply. Stops after a page without one, when a cursor repeats, or at the first error (which is the stream's last item).
+    /// Every page, from this request on: each next request sets `after` to the cursor at `/cursors/after` in the reply. Stops after a page without one, or at the first error, which is the stream's last item; a cursor the server gives a second time ends it with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor). `.take(n)` stops after `n` pages.
     #[inline]
     pub fn into_pages(
         self,
@@ -249,6 +276,7 @@ impl runtime::Paginated for GetUsageSimplesearchExecutionIdResults<'_> {
 
 /// Documented error replies of [`Client::get_usage_simplesearch_execution_id_results`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsageSimplesearchExecutionIdResultsError {
     /// Status 400: The request could not be understood by the server due to malformed syntax.
     BadRequest(ErrorBody),

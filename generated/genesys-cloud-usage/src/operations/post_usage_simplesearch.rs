@@ -50,6 +50,33 @@ impl<'a> PostUsageSimplesearch<'a> {
         self
     }
 
+    /// Limits all attempts of this request together, waits between them
+    /// included, to `deadline` instead of the client's deadline. A retry
+    /// that would start after it is not made; an attempt is cut short at
+    /// it, and fails with [`Error::Timeout`](crate::Error::Timeout).
+    #[inline]
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the header `name: value` with this request (an idempotency
+    /// key, a correlation id, an API version), in place of a header of
+    /// that name the client would send. A name or value that is not
+    /// valid (a line break in the value), or a header that frames the
+    /// request (`Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `Connection`), fails the request with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), unsent.
+    #[inline]
+    pub fn with_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
     #[inline]
     pub async fn send(
@@ -147,6 +174,7 @@ impl<'a> PostUsageSimplesearch<'a> {
 
 /// Documented error replies of [`Client::post_usage_simplesearch`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum PostUsageSimplesearchError {
     /// Status 400: The request could not be understood by the server due to malformed syntax.
     BadRequest(ErrorBody),

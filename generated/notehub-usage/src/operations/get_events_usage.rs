@@ -71,15 +71,21 @@ impl<'a> GetEventsUsage<'a> {
 
     /// Only these devices.
     #[inline]
-    pub fn device_uid(mut self, value: Vec<String>) -> Self {
-        self.device_uid = Some(value);
+    pub fn device_uid(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.device_uid = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Only devices of these fleets.
     #[inline]
-    pub fn fleet_uid(mut self, value: Vec<String>) -> Self {
-        self.fleet_uid = Some(value);
+    pub fn fleet_uid(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fleet_uid = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -101,8 +107,11 @@ impl<'a> GetEventsUsage<'a> {
 
     /// Only events of these notefiles.
     #[inline]
-    pub fn notefile(mut self, value: Vec<String>) -> Self {
-        self.notefile = Some(value);
+    pub fn notefile(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.notefile = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -135,6 +144,33 @@ impl<'a> GetEventsUsage<'a> {
     #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits all attempts of this request together, waits between them
+    /// included, to `deadline` instead of the client's deadline. A retry
+    /// that would start after it is not made; an attempt is cut short at
+    /// it, and fails with [`Error::Timeout`](crate::Error::Timeout).
+    #[inline]
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the header `name: value` with this request (an idempotency
+    /// key, a correlation id, an API version), in place of a header of
+    /// that name the client would send. A name or value that is not
+    /// valid (a line break in the value), or a header that frames the
+    /// request (`Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `Connection`), fails the request with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), unsent.
+    #[inline]
+    pub fn with_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
         self
     }
 
@@ -192,6 +228,7 @@ impl<'a> GetEventsUsage<'a> {
 
 /// Documented error replies of [`Client::get_events_usage`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetEventsUsageError {
     /// Any other status: The request failed; the body says why.
     Default(types::Error),

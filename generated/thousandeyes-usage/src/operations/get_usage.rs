@@ -44,8 +44,11 @@ impl<'a> GetUsage<'a> {
     /// Resources to expand in the response; none by default. For example
     /// `expand=test` lists the tests.
     #[inline]
-    pub fn expand(mut self, value: Vec<ExpandUsageOptions>) -> Self {
-        self.expand = Some(value);
+    pub fn expand(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ExpandUsageOptions>>,
+    ) -> Self {
+        self.expand = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -60,6 +63,33 @@ impl<'a> GetUsage<'a> {
     #[inline]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits all attempts of this request together, waits between them
+    /// included, to `deadline` instead of the client's deadline. A retry
+    /// that would start after it is not made; an attempt is cut short at
+    /// it, and fails with [`Error::Timeout`](crate::Error::Timeout).
+    #[inline]
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Sends the header `name: value` with this request (an idempotency
+    /// key, a correlation id, an API version), in place of a header of
+    /// that name the client would send. A name or value that is not
+    /// valid (a line break in the value), or a header that frames the
+    /// request (`Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `Connection`), fails the request with
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest), unsent.
+    #[inline]
+    pub fn with_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.headers.push((name.into(), value.into()));
         self
     }
 
@@ -94,6 +124,7 @@ impl<'a> GetUsage<'a> {
 
 /// Documented error replies of [`Client::get_usage`], one variant per status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsageError {
     /// Status 400: Bad request.
     BadRequest(ValidationError),
