@@ -10,8 +10,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let source = String::from_utf8_lossy(data);
-    let options = apigen::Options { crate_name: "fuzzed".into(), spec_label: "fuzz.yaml".into(), runtime: apigen::Runtime::Vendored };
-    let json = apigen::Options { crate_name: "fuzzed".into(), spec_label: "fuzz.json".into(), runtime: apigen::Runtime::Vendored };
+    let options = apigen::Options::new("fuzzed".into(), "fuzz.yaml".into()).with_runtime(apigen::Runtime::Vendored);
+    let json = apigen::Options::new("fuzzed".into(), "fuzz.json".into()).with_runtime(apigen::Runtime::Vendored);
     for options in [&options, &json] {
         if let Err(diags) = apigen::generate(&source, options) {
             assert!(!diags.has_internal_error(), "internal error:\n{diags}");

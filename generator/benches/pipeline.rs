@@ -32,10 +32,6 @@ fn load_and_lower(name: &str) -> apigen::ir::Api {
 /// Everything but writing: load, lower, emit and format every file.
 #[divan::bench(args = ["genesys-cloud-usage", "notehub-usage", "thousandeyes-usage"])]
 fn generate(name: &str) -> Vec<apigen::GeneratedFile> {
-    let options = Options {
-        crate_name: name.into(),
-        spec_label: format!("specs/{name}.yaml"),
-        runtime: apigen::Runtime::Crate { path: Some("../../runtime".into()) },
-    };
+    let options = Options::new(name.into(), format!("specs/{name}.yaml")).with_runtime(apigen::Runtime::Crate { path: Some("../../runtime".into()) });
     apigen::generate(divan::black_box(spec(name)), &options).expect("our specs generate").files
 }

@@ -211,10 +211,14 @@ pub struct FieldPath {
 /// One field of a [`FieldPath`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldStep {
+    /// The struct that holds the field, by Rust name.
+    pub owner: String,
     /// The field's Rust name.
     pub rust_name: String,
     /// Whether the field is an `Option`.
     pub optional: bool,
+    /// Whether it is an `Option<Option<_>>` ([`Field::send_null`]).
+    pub double: bool,
     /// Whether the field is boxed.
     pub boxed: bool,
 }
@@ -512,6 +516,10 @@ pub struct Field {
     pub required: bool,
     /// Whether the member may be `null`.
     pub nullable: bool,
+    /// Optional and nullable in a type the client sends: an
+    /// `Option<Option<_>>`, so that an explicit `null` can be sent apart from
+    /// leaving the member out. Set after all types are known.
+    pub send_null: bool,
     /// Whether the type refers back to the struct itself, so it must be boxed.
     pub boxed: bool,
     /// Description.

@@ -20,15 +20,55 @@ mod structure;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 
-/// What to generate.
+/// What to generate. Made with [`Options::new`]; more settings may come, so
+/// it cannot be built as a struct literal outside this crate.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Options {
     /// Name of the crate (`notehub-usage`).
     pub crate_name: String,
-    /// How the spec is named in file headers (`specs/notehub-usage.yaml`).
+    /// How the spec is named in file headers (`specs/notehub-usage.yaml`):
+    /// a relative path or a file name, never an absolute path.
     pub spec_label: String,
     /// Where the crate's runtime comes from.
     pub runtime: Runtime,
+    /// The command that regenerates the crate, named in every file's header;
+    /// `None`: `apigen generate <spec> --out <dir>`.
+    pub regenerate: Option<String>,
+    /// Where an application finds the crate, for the README's
+    /// `[dependencies]` line; `None`: `path/to/<crate name>`.
+    pub dependency_path: Option<String>,
+    /// The crate's version (`0.1.0` unless set).
+    pub version: Option<String>,
+    /// The crate's license, an SPDX expression (`MIT OR Apache-2.0` unless set).
+    pub license: Option<String>,
+}
+
+impl Options {
+    /// Options for a crate named `crate_name` from the spec named
+    /// `spec_label`, depending on the `apigen-runtime` crate from crates.io.
+    pub fn new(crate_name: String, spec_label: String) -> Self {
+        Options {
+            crate_name,
+            spec_label,
+            runtime: Runtime::Crate { path: None },
+            regenerate: None,
+            dependency_path: None,
+            version: None,
+            license: None,
+        }
+    }
+
+    /// These options with the runtime from `runtime`.
+    pub fn with_runtime(mut self, runtime: Runtime) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// The command named in headers to regenerate the crate.
+    pub(crate) fn regenerate_command(&self) -> String {
+        self.regenerate.clone().unwrap_or_else(|| format!("apigen generate {} --out <dir>", self.spec_label))
+    }
 }
 
 /// Where a generated crate's runtime (transport, retries, auth, errors,

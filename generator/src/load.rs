@@ -145,8 +145,8 @@ pub fn load(file_name: &str, source: &str, path: Option<&std::path::Path>) -> Re
                 } else {
                     message
                 };
-                let d = Diagnostic::error(pointer.clone(), format!("the document does not follow OpenAPI 3.0: {message}"))
-                    .with_hint("check this node against the OpenAPI 3.0 specification (field names, types, required fields)");
+                let d = Diagnostic::error(pointer.clone(), format!("the document does not follow OpenAPI: {message}"))
+                    .with_hint("check this node against the OpenAPI 3.0 or 3.1 specification (field names, types, required fields)");
                 diags.push(d);
             }
             lines.locate(&mut diags.items);

@@ -14,7 +14,7 @@ use apigen::output::{ensure_crate_in, Existing, Mode};
 use apigen::{crate_name_for, generate_file_timed, Diagnostics, Options, Runtime};
 use clap::{Parser, Subcommand};
 
-/// Generates Rust client crates from OpenAPI 3.0 specs.
+/// Generates Rust client crates from OpenAPI 3.0 and 3.1 specs.
 ///
 /// Exit status: 0 on success, 1 when the spec is invalid (every problem is
 /// printed), 2 on a usage error or when files cannot be read or written.
@@ -29,7 +29,7 @@ struct Cli {
 enum Command {
     /// Generates a complete client crate from SPEC into DIR.
     Generate {
-        /// The OpenAPI 3.0 spec, YAML or JSON.
+        /// The OpenAPI 3.0 or 3.1 spec, YAML or JSON.
         spec: PathBuf,
         /// The crate directory to write, only on success. It must be new,
         /// empty, or a crate apigen generated; files apigen did not write are
@@ -56,10 +56,16 @@ enum Command {
         /// dependency's `path` (relative to the generated crate, or absolute).
         #[arg(long, value_name = "DIR")]
         runtime_path: Option<String>,
+        /// The crate's version in its `Cargo.toml` (default 0.1.0).
+        #[arg(long, value_name = "VERSION")]
+        crate_version: Option<String>,
+        /// The crate's license, an SPDX expression (default `MIT OR Apache-2.0`).
+        #[arg(long, value_name = "SPDX")]
+        license: Option<String>,
     },
     /// Validates SPEC and prints its diagnostics without writing anything.
     Check {
-        /// The OpenAPI 3.0 spec, YAML or JSON.
+        /// The OpenAPI 3.0 or 3.1 spec, YAML or JSON.
         spec: PathBuf,
     },
 }
@@ -73,16 +79,32 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, timings, allow_existing, vendor_runtime, runtime_path } => {
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+            timings,
+            allow_existing,
+            vendor_runtime,
+            runtime_path,
+            crate_version,
+            license,
+        } => {
             if !spec.is_file() {
                 eprintln!("error: cannot read {}: no such file", spec.display());
                 return ExitCode::from(2);
             }
-            let options = Options {
-                crate_name: crate_name.unwrap_or_else(|| crate_name_for(&spec)),
-                spec_label: spec.display().to_string(),
-                runtime: if vendor_runtime { Runtime::Vendored } else { Runtime::Crate { path: runtime_path } },
-            };
+            if let Some(version) = crate_version.as_deref().filter(|v| !is_semver(v)) {
+                eprintln!("error: --crate-version `{version}` is not a semantic version such as 1.2.3 or 0.1.0-beta.1");
+                return ExitCode::from(2);
+            }
+            let runtime = if vendor_runtime { Runtime::Vendored } else { Runtime::Crate { path: runtime_path } };
+            let label = spec_label(&spec);
+            let mut options = Options::new(crate_name.unwrap_or_else(|| crate_name_for(&spec)), label.clone()).with_runtime(runtime);
+            options.regenerate = Some(format!("apigen generate {label} --out {}", out_label(&out)));
+            options.dependency_path = out_is_plain(&out).then(|| out.display().to_string().replace('\\', "/"));
+            options.version = crate_version;
+            options.license = license;
             let (generated, phases) = generate_file_timed(&spec, &options);
             match generated {
                 Ok(generated) => {
@@ -158,4 +180,47 @@ fn peak_memory_mb() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024)
+}
+
+/// The spec as named in the crate's headers: as given when relative, else
+/// relative to the current folder when inside it, else its file name; never
+/// an absolute path (which would name the generating machine's folders).
+fn spec_label(spec: &std::path::Path) -> String {
+    let shown = if spec.is_relative() {
+        spec.to_path_buf()
+    } else {
+        match std::env::current_dir().ok().and_then(|cwd| spec.strip_prefix(cwd).ok().map(|p| p.to_path_buf())) {
+            Some(inside) => inside,
+            None => spec.file_name().map(std::path::PathBuf::from).unwrap_or_default(),
+        }
+    };
+    shown.display().to_string().replace('\\', "/")
+}
+
+/// `--out` as named in the headers' regeneration command: as given when
+/// plain (relative, without `..`), else `<dir>`.
+fn out_label(out: &std::path::Path) -> String {
+    if out_is_plain(out) {
+        out.display().to_string().replace('\\', "/")
+    } else {
+        "<dir>".to_string()
+    }
+}
+
+fn out_is_plain(out: &std::path::Path) -> bool {
+    out.is_relative() && out.components().all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+}
+
+/// `MAJOR.MINOR.PATCH`, with an optional `-pre` and `+build` of
+/// alphanumerics, `.` and `-`: what Cargo accepts as a version.
+fn is_semver(version: &str) -> bool {
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(i) => version.split_at(i),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let core_ok = numbers.len() == 3
+        && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0')));
+    let rest_ok = rest.len() != 1 && rest[rest.len().min(1)..].bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+    core_ok && rest_ok
 }

@@ -249,7 +249,7 @@ mod tests {
     fn every_generated_file_is_known_as_apigen_s() {
         let spec = include_str!("../../specs/genesys-cloud-usage.yaml");
         // Vendored: the runtime's copies need the header too.
-        let options = crate::Options { crate_name: "x".into(), spec_label: "x.yaml".into(), runtime: crate::Runtime::Vendored };
+        let options = crate::Options::new("x".into(), "x.yaml".into()).with_runtime(crate::Runtime::Vendored);
         let generated = crate::generate(spec, &options).expect("our spec generates");
         for f in &generated.files {
             assert!(HEADERS.iter().any(|h| f.contents.starts_with(h)), "{} has no known header", f.path);

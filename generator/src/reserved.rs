@@ -150,11 +150,7 @@ mod tests {
     /// server variable and OAuth, so every kind of emitted name appears.
     fn genesys() -> (crate::ir::Api, crate::Generated) {
         let spec = include_str!("../../specs/genesys-cloud-usage.yaml");
-        let options = crate::Options {
-            crate_name: "x".into(),
-            spec_label: "x.yaml".into(),
-            runtime: crate::Runtime::Crate { path: None },
-        };
+        let options = crate::Options::new("x".into(), "x.yaml".into()).with_runtime(crate::Runtime::Crate { path: None });
         let (api, _) = crate::check("x.yaml", spec).expect("our spec lowers");
         (api, crate::generate(spec, &options).expect("our spec generates"))
     }

@@ -22,6 +22,7 @@ pub mod defaults;
 mod error;
 mod guard;
 mod intercept;
+mod nullable;
 mod oauth;
 mod paginate;
 mod params;
@@ -46,6 +47,10 @@ pub mod __private {
     pub use super::error::{Secret, SendError};
     pub use super::guard::{check_secure, redirect_policy, server_variable};
     pub use super::intercept::Interceptors;
+    /// `Option<Option<T>>` members: absent, `null`, or a value.
+    pub mod double_option {
+        pub use super::super::nullable::{deserialize, serialize};
+    }
     pub use super::oauth::ClientCredentials;
     pub use super::paginate::{items, pages, query_value, Paginated};
     pub use super::params::{encode_segment, join_simple, json_values, Query, ToParam};

@@ -145,7 +145,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
             "fixtures" | "adversarial" => format!("{kind}-{stem}"),
             _ => format!("corpus-{stem}"),
         };
-        let options = Options { crate_name: name.clone(), spec_label: spec.display().to_string(), runtime: runtime() };
+        let options = Options::new(name.clone(), spec.display().to_string()).with_runtime(runtime());
         let generated = match apigen::generate_file(&spec, &options) {
             Ok(generated) => generated,
             Err(_) if kind == "adversarial" => continue,
@@ -168,10 +168,10 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
 fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
     let mut members = Vec::new();
-    for fixture in ["unions", "header_params", "query_styles", "auth_schemes"] {
+    for fixture in ["unions", "header_params", "query_styles", "auth_schemes", "nullable"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
-        let options = Options { crate_name: name.clone(), spec_label: format!("tests/fixtures/{fixture}.yaml"), runtime: runtime() };
+        let options = Options::new(name.clone(), format!("tests/fixtures/{fixture}.yaml")).with_runtime(runtime());
         let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
         let krate = workspace.join(&name);
         ensure_crate(&krate, &generated.files, Mode::Write).unwrap();

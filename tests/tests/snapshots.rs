@@ -8,11 +8,7 @@ use apigen::{generate, GeneratedFile, Options, Runtime};
 
 fn options_for(path: &Path) -> Options {
     let name = path.file_name().unwrap().to_str().unwrap();
-    Options {
-        crate_name: format!("fixture-{}", apigen::crate_name_for(path)),
-        spec_label: format!("tests/fixtures/{name}"),
-        runtime: Runtime::Crate { path: None },
-    }
+    Options::new(format!("fixture-{}", apigen::crate_name_for(path)), format!("tests/fixtures/{name}")).with_runtime(Runtime::Crate { path: None })
 }
 
 /// The files a reviewer reads: everything but the manifest. The runtime is a
@@ -45,7 +41,7 @@ fn invalid_specs_give_located_diagnostics() {
     insta::glob!("../invalid", "*.{yaml,json}", |path| {
         let source = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let options = Options { crate_name: "invalid".into(), spec_label: format!("tests/invalid/{name}"), runtime: Runtime::Crate { path: None } };
+        let options = Options::new("invalid".into(), format!("tests/invalid/{name}")).with_runtime(Runtime::Crate { path: None });
         let diags = match generate(&source, &options) {
             Ok(_) => panic!("{name} should be rejected"),
             Err(diags) => diags,
@@ -63,7 +59,7 @@ fn generation_is_deterministic() {
     for spec in ["genesys-cloud-usage", "notehub-usage", "thousandeyes-usage"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{spec}.yaml"));
         let source = std::fs::read_to_string(&path).unwrap();
-        let options = Options { crate_name: spec.into(), spec_label: format!("specs/{spec}.yaml"), runtime: Runtime::Crate { path: None } };
+        let options = Options::new(spec.into(), format!("specs/{spec}.yaml")).with_runtime(Runtime::Crate { path: None });
         let first = generate(&source, &options).unwrap().files;
         let second = generate(&source, &options).unwrap().files;
         assert_eq!(first, second, "{spec}");
@@ -77,7 +73,7 @@ fn adversarial_specs_end_in_a_crate_or_diagnostics() {
     insta::glob!("../adversarial", "*.{yaml,json}", |path| {
         let source = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let options = Options { crate_name: "adversarial".into(), spec_label: format!("tests/adversarial/{name}"), runtime: Runtime::Crate { path: None } };
+        let options = Options::new("adversarial".into(), format!("tests/adversarial/{name}")).with_runtime(Runtime::Crate { path: None });
         let outcome = std::panic::catch_unwind(|| generate(&source, &options));
         let text = match outcome {
             Err(_) => panic!("{name}: the generator panicked"),
@@ -100,7 +96,7 @@ fn adversarial_specs_end_in_a_crate_or_diagnostics() {
 #[test]
 fn external_file_refs_are_bundled() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("external_refs/api.yaml");
-    let options = Options { crate_name: "external-refs".into(), spec_label: "tests/external_refs/api.yaml".into(), runtime: Runtime::Crate { path: None } };
+    let options = Options::new("external-refs".into(), "tests/external_refs/api.yaml".into()).with_runtime(Runtime::Crate { path: None });
     let generated = apigen::generate_file(&path, &options).unwrap_or_else(|d| panic!("{d}"));
     let types = generated.files.iter().find(|f| f.path == "src/types.rs").unwrap();
     insta::assert_snapshot!(types.contents);

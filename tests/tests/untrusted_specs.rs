@@ -23,11 +23,7 @@ fn untrusted(name: &str) -> PathBuf {
 #[test]
 fn spec_text_never_becomes_code_or_markup() {
     let spec = untrusted("doc_injection.json");
-    let options = Options {
-        crate_name: "untrusted-docs".into(),
-        spec_label: "tests/untrusted/doc\ncompile_error!(\"label\"); // injection.json".into(),
-        runtime: Runtime::Crate { path: Some(runtime_path()) },
-    };
+    let options = Options::new("untrusted-docs".into(), "tests/untrusted/doc\ncompile_error!(\"label\"); // injection.json".into()).with_runtime(Runtime::Crate { path: Some(runtime_path()) });
     let generated = apigen::generate_file(&spec, &options).unwrap_or_else(|d| panic!("{d}"));
     let operations = generated.files.iter().filter(|f| f.path.starts_with("src/operations/") && !f.path.ends_with("mod.rs")).count();
     assert_eq!(operations, 4);
@@ -125,7 +121,7 @@ fn references_stay_inside_the_spec_folder() {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{reference}'}}\n"
         );
         std::fs::write(dir.join("api.yaml"), spec).unwrap();
-        let options = Options { crate_name: "refs".into(), spec_label: "api.yaml".into(), runtime: Runtime::Vendored };
+        let options = Options::new("refs".into(), "api.yaml".into()).with_runtime(Runtime::Vendored);
         let outcome = match apigen::generate_file(&dir.join("api.yaml"), &options) {
             Ok(g) => format!("generated, {} type(s) in src/types.rs", g.files.iter().find(|f| f.path == "src/types.rs").map_or(0, |f| f.contents.matches("pub struct").count())),
             Err(d) => d.to_string(),
@@ -155,7 +151,7 @@ fn deep_reference_chains_end_in_a_diagnostic() {
             spec.push_str(&format!("    S{i}: {}\n", schema.replace('%', &(i + 1).to_string())));
         }
         spec.push_str("    S2000: {type: object, properties: {x: {type: string}}}\n");
-        let options = Options { crate_name: "deep".into(), spec_label: format!("{kind}.yaml"), runtime: Runtime::Vendored };
+        let options = Options::new("deep".into(), format!("{kind}.yaml")).with_runtime(Runtime::Vendored);
         let err = apigen::generate(&spec, &options).expect_err("too deep");
         report.push_str(&format!("== {kind}\n{err}\n"));
     }

@@ -19,7 +19,7 @@ fn vendored_crates_build_and_pass_their_doctests_outside_the_workspace() {
     for spec in specs {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{spec}.yaml"));
         let options =
-            Options { crate_name: spec.into(), spec_label: format!("specs/{spec}.yaml"), runtime: Runtime::Vendored };
+            Options::new(spec.into(), format!("specs/{spec}.yaml")).with_runtime(Runtime::Vendored);
         let generated = apigen::generate_file(&path, &options).unwrap_or_else(|d| panic!("{d}"));
         let manifest = &generated.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
         assert!(

@@ -172,7 +172,7 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     for spec in &specs {
         let name = crate_name(spec, &modules);
         let label = spec.strip_prefix(&modules).unwrap_or(spec).display().to_string();
-        let options = Options { crate_name: name.clone(), spec_label: label.clone(), runtime: runtime_dependency(workspace_root) };
+        let options = Options::new(name.clone(), label.clone()).with_runtime(runtime_dependency(workspace_root));
         let started = Instant::now();
         let result = std::panic::catch_unwind(|| generate_file(spec, &options));
         let millis = started.elapsed().as_millis();
@@ -284,7 +284,7 @@ fn sweep(workspace_root: &Path, modules: &Path, specs: &[PathBuf]) -> Result<()>
     let started = Instant::now();
     for spec in specs {
         let label = spec.strip_prefix(modules).unwrap_or(spec).display().to_string();
-        let options = Options { crate_name: crate_name(spec, modules), spec_label: label.clone(), runtime: runtime_dependency(workspace_root) };
+        let options = Options::new(crate_name(spec, modules), label.clone()).with_runtime(runtime_dependency(workspace_root));
         match std::panic::catch_unwind(|| generate_file(spec, &options)) {
             Err(_) => panics.push(label),
             Ok(Ok(_)) => generated += 1,

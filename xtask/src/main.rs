@@ -111,12 +111,19 @@ fn specs(root: &Path) -> Result<Vec<PathBuf>> {
 fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
     let mut crates = Vec::new();
     let mut failed = false;
-    for spec in specs(root)? {
+    let specs = specs(root)?;
+    if mode == Mode::Write {
+        eprintln!("regen: generating {} crates from specs/ into generated/", specs.len());
+    }
+    for spec in specs {
         let rel = spec.strip_prefix(root).unwrap_or(&spec);
         let label = rel.to_string_lossy().replace('\\', "/");
         // The crates of generated/ depend on the workspace's runtime crate.
         let runtime = Runtime::Crate { path: Some("../../runtime".into()) };
-        let options = Options { crate_name: crate_name_for(&spec), spec_label: label, runtime };
+        let name = crate_name_for(&spec);
+        let mut options = Options::new(name.clone(), label).with_runtime(runtime);
+        options.regenerate = Some("cargo xtask regen".into());
+        options.dependency_path = Some(format!("generated/{name}"));
         match generate_file(&spec, &options) {
             Ok(generated) => {
                 if !generated.warnings.items.is_empty() {
@@ -135,7 +142,16 @@ fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
     }
     let mut stale = Vec::new();
     for (dir, files) in &crates {
-        stale.extend(ensure_crate(dir, files, mode)?);
+        let changed = ensure_crate(dir, files, mode)?;
+        if mode == Mode::Write {
+            // Says what it did: a maintainer sees which crates a spec edit moved.
+            let shown = dir.strip_prefix(root).unwrap_or(dir).display();
+            match changed.len() {
+                0 => eprintln!("regen: {shown}: up to date ({} files)", files.len()),
+                n => eprintln!("regen: {shown}: wrote {n} of {} files", files.len()),
+            }
+        }
+        stale.extend(changed);
     }
     Ok(stale)
 }

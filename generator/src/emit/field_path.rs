@@ -17,29 +17,42 @@ pub fn by_value(root: TokenStream, path: &FieldPath) -> TokenStream {
     read(root, path, false)
 }
 
+/// An optional field of `receiver` as an `Option` of the value (by
+/// value) or of a reference to it: unboxed, and `Option<Option<_>>` flattened.
+fn optional(receiver: TokenStream, step: &crate::ir::FieldStep, by_ref: bool) -> TokenStream {
+    let field = ident(&step.rust_name);
+    match (step.double, step.boxed, by_ref) {
+        (false, false, true) => quote!(#receiver.#field.as_ref()),
+        (false, true, true) => quote!(#receiver.#field.as_deref()),
+        (true, false, true) => quote!(#receiver.#field.as_ref().and_then(|o| o.as_ref())),
+        (true, true, true) => quote!(#receiver.#field.as_ref().and_then(|o| o.as_deref())),
+        (false, false, false) => quote!(#receiver.#field),
+        (false, true, false) => quote!(#receiver.#field.map(|b| *b)),
+        (true, false, false) => quote!(#receiver.#field.flatten()),
+        (true, true, false) => quote!(#receiver.#field.flatten().map(|b| *b)),
+    }
+}
+
 fn read(root: TokenStream, path: &FieldPath, by_ref: bool) -> TokenStream {
     let mut direct = root;
     let mut chain: Option<TokenStream> = None;
     for step in &path.steps {
         let field = ident(&step.rust_name);
         let Some(c) = chain.take() else {
-            match (step.optional, step.boxed, by_ref) {
-                (false, false, _) => direct = quote!(#direct.#field),
-                (false, true, _) => direct = quote!((*#direct.#field)),
-                (true, false, true) => chain = Some(quote!(#direct.#field.as_ref())),
-                (true, true, true) => chain = Some(quote!(#direct.#field.as_deref())),
-                (true, false, false) => chain = Some(quote!(#direct.#field)),
-                (true, true, false) => chain = Some(quote!(#direct.#field.map(|b| *b))),
+            match (step.optional, step.boxed) {
+                (false, false) => direct = quote!(#direct.#field),
+                (false, true) => direct = quote!((*#direct.#field)),
+                (true, _) => chain = Some(optional(direct.clone(), step, by_ref)),
             }
             continue;
         };
         chain = Some(match (step.optional, step.boxed, by_ref) {
-            (true, false, true) => quote!(#c.and_then(|v| v.#field.as_ref())),
-            (true, true, true) => quote!(#c.and_then(|v| v.#field.as_deref())),
+            (true, _, _) => {
+                let inner = optional(quote!(v), step, by_ref);
+                quote!(#c.and_then(|v| #inner))
+            }
             (false, false, true) => quote!(#c.map(|v| &v.#field)),
             (false, true, true) => quote!(#c.map(|v| &*v.#field)),
-            (true, false, false) => quote!(#c.and_then(|v| v.#field)),
-            (true, true, false) => quote!(#c.and_then(|v| v.#field).map(|b| *b)),
             (false, false, false) => quote!(#c.map(|v| v.#field)),
             (false, true, false) => quote!(#c.map(|v| *v.#field)),
         });

@@ -164,12 +164,17 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
             let api = &f.api_name;
             attrs.extend(quote!(#[serde(rename = #api)]));
         }
-        if !f.required {
+        if f.send_null {
+            attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]));
+        } else if !f.required {
             attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
         } else if f.nullable {
             attrs.extend(quote!(#[serde(default)]));
         }
         if optional {
+            ty = quote!(Option<#ty>);
+        }
+        if f.send_null {
             ty = quote!(Option<#ty>);
         }
         if f.deprecated {
@@ -178,6 +183,9 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
         let mut text = or_else(f.description.as_deref(), || format!("{}.", code(&f.api_name)));
         if f.required && f.nullable {
             text.push_str("\n\nRequired, but may be `null`.");
+        }
+        if f.send_null {
+            text.push_str("\n\n`None` leaves it out; `Some(None)` sends `null`.");
         }
         let docs = doc_attrs(&text);
         quote! { #docs #attrs pub #fname: #ty, }

@@ -22,6 +22,10 @@ impl<'a> Lowerer<'a> {
         let mut steps = Vec::new();
         for token in pointer.split('/').skip(1) {
             let token = token.replace("~1", "/").replace("~0", "~");
+            let owner = match &ty {
+                TypeRef::Named(name) => name.clone(),
+                _ => String::new(),
+            };
             let fields = match self.struct_fields(&ty) {
                 Some(fields) => fields,
                 None => {
@@ -33,7 +37,15 @@ impl<'a> Lowerer<'a> {
                 self.error(at, format!("`{pointer}`: there is no field `{token}`"), "point at a field the reply's schema defines");
                 return None;
             };
-            steps.push(FieldStep { rust_name: field.rust_name.clone(), optional: !field.required || field.nullable, boxed: field.boxed });
+            // `double` and `boxed` are final only once all types are known
+            // (`schema::finish_fields`).
+            steps.push(FieldStep {
+                owner,
+                rust_name: field.rust_name.clone(),
+                optional: !field.required || field.nullable,
+                double: false,
+                boxed: field.boxed,
+            });
             ty = field.ty.clone();
         }
         Some(FieldPath { pointer: pointer.to_string(), steps, ty })

@@ -108,7 +108,7 @@ impl<'a> Lowerer<'a> {
                 self.component_schema(name);
             }
         }
-        let operations = self.lower_operations();
+        let mut operations = self.lower_operations();
         for name in schema::alias_cycles(&self.types) {
             let api_name = self.types[&name].api_name.clone();
             self.error(
@@ -118,6 +118,8 @@ impl<'a> Lowerer<'a> {
             );
         }
         schema::mark_boxed_fields(&mut self.types);
+        schema::mark_send_null(&mut self.types, &operations);
+        schema::finish_field_paths(&self.types, &mut operations);
         Api {
             title: self.doc.info.title.clone(),
             version: self.doc.info.version.clone(),

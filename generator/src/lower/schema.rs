@@ -348,6 +348,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 required: required.contains(api_name) && one_way.is_none(),
                 nullable,
+                send_null: false,
                 boxed: false,
                 description,
                 deprecated,
@@ -552,6 +553,78 @@ pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
             Some(TypeKind::Struct { fields }) => fields[i].boxed = true,
             Some(TypeKind::Union { variants, .. }) => variants[i].boxed = true,
             _ => {}
+        }
+    }
+}
+
+/// Marks the fields that can send an explicit `null` ([`Field::send_null`]):
+/// optional and nullable, in a type reachable from a request body or a
+/// parameter. A type only read keeps `Option<_>`, where `null` and absent
+/// mean the same to the reader.
+pub(super) fn mark_send_null(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
+    fn named(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(n) => out.push(n.clone()),
+            TypeRef::Array(t) | TypeRef::Map(t) => named(t, out),
+            _ => {}
+        }
+    }
+    let mut stack = Vec::new();
+    for op in operations {
+        if let Some(body) = &op.body {
+            named(&body.ty, &mut stack);
+        }
+        for p in &op.params {
+            named(&p.ty, &mut stack);
+        }
+    }
+    let mut sent = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !sent.insert(name.clone()) {
+            continue;
+        }
+        match types.get(&name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields }) => fields.iter().for_each(|f| named(&f.ty, &mut stack)),
+            Some(TypeKind::Union { variants, .. }) => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            Some(TypeKind::Alias(t)) => named(t, &mut stack),
+            _ => {}
+        }
+    }
+    for name in sent {
+        if let Some(TypeKind::Struct { fields }) = types.get_mut(&name).map(|t| &mut t.kind) {
+            for f in fields.iter_mut() {
+                f.send_null = !f.required && f.nullable;
+            }
+        }
+    }
+}
+
+/// Brings each field path's steps in line with their fields, once boxing
+/// and `send_null` are final.
+pub(super) fn finish_field_paths(types: &BTreeMap<String, TypeDef>, operations: &mut [crate::ir::Operation]) {
+    let finish = |path: &mut crate::ir::FieldPath| {
+        for step in &mut path.steps {
+            let Some(TypeKind::Struct { fields }) = types.get(&step.owner).map(|t| &t.kind) else { continue };
+            if let Some(f) = fields.iter().find(|f| f.rust_name == step.rust_name) {
+                step.boxed = f.boxed;
+                step.double = f.send_null;
+            }
+        }
+    };
+    for op in operations {
+        if let Some(p) = &mut op.pagination {
+            match &mut p.next {
+                crate::ir::NextPage::Cursor(path) | crate::ir::NextPage::Link(path) => finish(path),
+            }
+            finish(&mut p.items);
+        }
+        if let Some(poll) = &mut op.poll {
+            finish(&mut poll.status);
+            for arg in &mut poll.args {
+                if let crate::ir::PollArg::ResponseBody(path) = arg {
+                    finish(path);
+                }
+            }
         }
     }
 }
