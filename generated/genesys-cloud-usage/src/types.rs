@@ -216,7 +216,7 @@ pub struct Cursors {
     pub after: Option<String>,
 }
 
-/// The `details` field of [`ErrorBody`].
+/// The `details` field of [`ErrorBody`](struct@ErrorBody).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Detail {
     /// `errorCode`.

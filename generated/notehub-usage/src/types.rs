@@ -293,7 +293,7 @@ impl ToParam for Period {
     }
 }
 
-/// The `data` field of [`DataUsageSeries`].
+/// The `data` field of [`DataUsageSeries`](struct@DataUsageSeries).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageData {
     /// Start of the period.
@@ -323,7 +323,7 @@ pub struct UsageData {
     pub downlink_packets: Option<i64>,
 }
 
-/// The `data` field of [`UsageEventsResponse`].
+/// The `data` field of [`UsageEventsResponse`](struct@UsageEventsResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageEventsData {
     /// Start of the period.
@@ -369,7 +369,7 @@ pub struct UsageEventsResponse {
     pub truncated: Option<bool>,
 }
 
-/// The `sessions` field of [`GetSessionsUsage200Response`].
+/// The `sessions` field of [`GetSessionsUsage200Response`](struct@GetSessionsUsage200Response).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageSessionsData {
     /// Start of the period.

@@ -9,7 +9,7 @@ use serde::{Deserializer, Serializer};
 use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
-/// The `allocations` field of [`UnitAllocationSummary`].
+/// The `allocations` field of [`UnitAllocationSummary`](struct@UnitAllocationSummary).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AllocationUnitUsageBreakdown {
     /// `productName`.
@@ -22,7 +22,7 @@ pub struct AllocationUnitUsageBreakdown {
     pub allocated_units: Option<i64>,
 }
 
-/// The `endpointAgentsEmbedded` field of [`UsageDetails`].
+/// The `endpointAgentsEmbedded` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsEmbedded {
     /// `aid`.
@@ -38,7 +38,7 @@ pub struct EndpointAgentsEmbedded {
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
-/// The `endpointAgentsEssentials` field of [`UsageDetails`].
+/// The `endpointAgentsEssentials` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsEssentials {
     /// `aid`.
@@ -54,7 +54,7 @@ pub struct EndpointAgentsEssentials {
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
-/// The `endpointAgents` field of [`UsageDetails`].
+/// The `endpointAgents` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndpointAgentsUsage {
     /// `aid`.
@@ -70,7 +70,7 @@ pub struct EndpointAgentsUsage {
     pub endpoint_agents_used: Option<i64>,
 }
 
-/// The `enterpriseAgentUnits` field of [`UsageDetails`].
+/// The `enterpriseAgentUnits` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgentUnits {
     /// Account group owning the units.
@@ -98,7 +98,7 @@ pub struct EnterpriseAgentUnits {
     pub enterprise_units_projected: Option<i64>,
 }
 
-/// The `breakdowns` field of [`EnterpriseAgentsUsage`].
+/// The `breakdowns` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Account group whose tests use the units.
@@ -126,7 +126,7 @@ pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     pub enterprise_units_projected: Option<i64>,
 }
 
-/// The `enterpriseAgents` field of [`UsageDetails`].
+/// The `enterpriseAgents` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAgents {
     /// `aid`.
@@ -288,7 +288,7 @@ pub struct Link {
     pub hreflang: Option<String>,
 }
 
-/// The `_links` field of [`EnterpriseAgentsUsage`].
+/// The `_links` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaginationLinks {
     /// `previous`.
@@ -303,7 +303,7 @@ pub struct PaginationLinks {
     pub self_: Option<Link>,
 }
 
-/// The `_links` field of [`Usage`].
+/// The `_links` field of [`Usage`](struct@Usage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SelfLinks {
     /// `self`.
@@ -312,7 +312,7 @@ pub struct SelfLinks {
     pub self_: Option<Link>,
 }
 
-/// The `tests` field of [`UsageDetails`].
+/// The `tests` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TestUsage {
     /// Account group owning the test.
@@ -367,7 +367,7 @@ pub struct UnauthorizedError {
     pub error_description: Option<String>,
 }
 
-/// The `allocations` field of [`UsageDetails`].
+/// The `allocations` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitAllocationSummary {
     /// Allocation units used.
@@ -381,7 +381,7 @@ pub struct UnitAllocationSummary {
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
-/// The `breakdowns` field of [`TestsUsage`].
+/// The `breakdowns` field of [`TestsUsage`](struct@TestsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UnitsByTests {
     /// Account group owning the test.
@@ -437,7 +437,7 @@ pub struct Usage {
     pub links: Option<SelfLinks>,
 }
 
-/// The `usage` field of [`Usage`].
+/// The `usage` field of [`Usage`](struct@Usage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageDetails {
     /// `quota`.
@@ -523,7 +523,7 @@ pub struct UsageDetails {
     pub allocations: Option<UnitAllocationSummary>,
 }
 
-/// The `quota` field of [`UsageDetails`].
+/// The `quota` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageQuota {
     /// Start of the usage period (UTC).
@@ -583,7 +583,7 @@ pub struct ValidationError {
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
-/// The `errors` field of [`ValidationError`].
+/// The `errors` field of [`ValidationError`](struct@ValidationError).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ValidationErrorItem {
     /// Error code, documented by the vendor.

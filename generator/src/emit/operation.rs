@@ -190,33 +190,11 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             None => quote!(#docs #v,),
         }
     }).collect::<Vec<_>>();
-    let mut arms = Vec::new();
-    let mut has_catch_all = false;
-    for r in &op.responses {
-        let pattern = match r.status {
-            StatusMatch::Code(c) => {
-                let c = Literal::u16_unsuffixed(c);
-                quote!(#c)
-            }
-            StatusMatch::Range(d) => {
-                let lo = Literal::u16_unsuffixed(d as u16 * 100);
-                let hi = Literal::u16_unsuffixed(d as u16 * 100 + 99);
-                quote!(#lo..=#hi)
-            }
-            StatusMatch::Default => {
-                has_catch_all = true;
-                quote!(_)
-            }
-        };
-        let handling = response_handling(r, &success, &success_enum_name, &error_enum);
-        arms.push(quote!(#pattern => #handling,));
-    }
-    if !has_catch_all {
-        arms.push(quote!(_ => Err(response.unexpected()),));
-    }
+    let arms = dispatch_arms(op, &success, &success_enum_name, &error_enum);
+    let has_catch_all = op.responses.iter().any(|r| r.status == StatusMatch::Default);
     // One catch-all arm needs no match at all.
-    let dispatch = if arms.len() == 1 && has_catch_all {
-        let only = op.responses.iter().find(|r| r.status == StatusMatch::Default).expect("the catch-all");
+    let dispatch = if op.responses.len() == 1 && has_catch_all {
+        let only = &op.responses[0];
         response_handling(only, &success, &success_enum_name, &error_enum)
     } else {
         quote!(match response.status() { #(#arms)* })
@@ -628,6 +606,104 @@ fn poll_code(op: &Operation, error_enum: &proc_macro2::Ident, uses: &mut Uses) -
 
 /// How one documented response is decoded: by its encoding, into the success
 /// type (or its variant of the success enum) or the operation's error enum.
+/// The pattern of a status match.
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        StatusMatch::Range(d) => {
+            let lo = Literal::u16_unsuffixed(d as u16 * 100);
+            let hi = Literal::u16_unsuffixed(d as u16 * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// Whether some status matches both.
+fn overlap(a: StatusMatch, b: StatusMatch) -> bool {
+    match (a, b) {
+        (StatusMatch::Default, _) | (_, StatusMatch::Default) => true,
+        (StatusMatch::Code(x), StatusMatch::Code(y)) => x == y,
+        (StatusMatch::Range(d), StatusMatch::Range(e)) => d == e,
+        (StatusMatch::Code(c), StatusMatch::Range(d)) | (StatusMatch::Range(d), StatusMatch::Code(c)) => c / 100 == u16::from(d),
+    }
+}
+
+/// The arms of the match on a reply's status. Documented errors whose bodies
+/// decode the same way share one arm, which decodes once and picks the
+/// variant by status: one decoding routine per body type instead of one per
+/// status. A member joins its group's arm (at the group's last place) only
+/// when no arm left in between could take one of its statuses, so every
+/// status still reaches the response it did.
+fn dispatch_arms(op: &Operation, success: &Success<'_>, success_enum: &proc_macro2::Ident, error_enum: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let key = |r: &Response| r.body.as_ref().filter(|_| !r.success).map(|b| (b.encoding, b.ty.clone()));
+    let n = op.responses.len();
+    // For each response, the index of the arm that handles it.
+    let mut home: Vec<usize> = (0..n).collect();
+    for (i, r) in op.responses.iter().enumerate() {
+        let Some(k) = key(r) else { continue };
+        let Some(last) = (i..n).rev().find(|&j| key(&op.responses[j]).as_ref() == Some(&k)) else { continue };
+        if last > i {
+            home[i] = last;
+        }
+    }
+    // A member passing a same-kind response that stays in place and could
+    // take one of its statuses stays in place too; until nothing changes.
+    loop {
+        let stuck = (0..n).find(|&i| {
+            home[i] != i && (i + 1..home[i]).any(|j| home[j] != home[i] && overlap(op.responses[j].status, op.responses[i].status))
+        });
+        match stuck {
+            Some(i) => home[i] = i,
+            None => break,
+        }
+    }
+    let mut arms = Vec::new();
+    for (place, r) in op.responses.iter().enumerate() {
+        let members: Vec<&Response> = (0..n).filter(|&i| home[i] == place).map(|i| &op.responses[i]).collect();
+        if members.is_empty() {
+            continue;
+        }
+        if members.len() == 1 {
+            let pattern = status_pattern(r.status);
+            let handling = response_handling(r, success, success_enum, error_enum);
+            arms.push(quote!(#pattern => #handling,));
+            continue;
+        }
+        let any_default = members.iter().any(|m| m.status == StatusMatch::Default);
+        let patterns: Vec<TokenStream> = members.iter().map(|m| status_pattern(m.status)).collect();
+        let outer = if any_default { quote!(_) } else { quote!(#(#patterns)|*) };
+        let (last, rest) = members.split_last().expect("two or more");
+        let inner_arms = rest.iter().map(|m| {
+            let p = status_pattern(m.status);
+            let v = ident(&m.variant_name);
+            quote!(#p => #error_enum::#v(body),)
+        });
+        let last_variant = ident(&last.variant_name);
+        let decode = match last.body.as_ref().map(|b| b.encoding) {
+            Some(Encoding::Json) => quote!(api_error_json),
+            Some(Encoding::Text) => quote!(api_error_text),
+            _ => quote!(api_error_bytes),
+        };
+        arms.push(quote! {
+            #outer => {
+                let status = response.status();
+                Err(response.#decode(|body| match status {
+                    #(#inner_arms)*
+                    _ => #error_enum::#last_variant(body),
+                }))
+            }
+        });
+    }
+    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    arms
+}
+
 fn response_handling(
     r: &Response,
     success: &Success<'_>,

@@ -134,7 +134,8 @@ pub fn places(api: &Api) -> Places {
         let TypeKind::Struct { fields } = &def.kind else { continue };
         for f in fields {
             if let Some(n) = named(&f.ty) {
-                places.entry(n).or_insert_with(|| format!("The {} field of [`{}`].", code(&f.api_name), def.rust_name));
+                // `struct@`: a type may be named like a prelude macro (`Default`).
+                places.entry(n).or_insert_with(|| format!("The {} field of [`{1}`](struct@{1}).", code(&f.api_name), def.rust_name));
             }
         }
     }

@@ -100,91 +100,46 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageQueryResultError::BadRequest),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageQueryResultError::Forbidden),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageQueryResultError::NotFound),
-                )
-            }
-            408 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::RequestTimeout,
-                        ),
-                )
-            }
-            413 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::PayloadTooLarge,
-                        ),
-                )
-            }
-            415 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::UnsupportedMediaType,
-                        ),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::TooManyRequests,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::InternalServerError,
-                        ),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::ServiceUnavailable,
-                        ),
-                )
-            }
-            504 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageQueryResultError::GatewayTimeout,
-                        ),
-                )
-            }
             _ => {
+                let status = response.status();
                 Err(
-                    response.api_error_json(GetOauthClientUsageQueryResultError::Default),
+                    response
+                        .api_error_json(|body| match status {
+                            400 => GetOauthClientUsageQueryResultError::BadRequest(body),
+                            401 => {
+                                GetOauthClientUsageQueryResultError::Unauthorized(body)
+                            }
+                            403 => GetOauthClientUsageQueryResultError::Forbidden(body),
+                            404 => GetOauthClientUsageQueryResultError::NotFound(body),
+                            408 => {
+                                GetOauthClientUsageQueryResultError::RequestTimeout(body)
+                            }
+                            413 => {
+                                GetOauthClientUsageQueryResultError::PayloadTooLarge(body)
+                            }
+                            415 => {
+                                GetOauthClientUsageQueryResultError::UnsupportedMediaType(
+                                    body,
+                                )
+                            }
+                            429 => {
+                                GetOauthClientUsageQueryResultError::TooManyRequests(body)
+                            }
+                            500 => {
+                                GetOauthClientUsageQueryResultError::InternalServerError(
+                                    body,
+                                )
+                            }
+                            503 => {
+                                GetOauthClientUsageQueryResultError::ServiceUnavailable(
+                                    body,
+                                )
+                            }
+                            504 => {
+                                GetOauthClientUsageQueryResultError::GatewayTimeout(body)
+                            }
+                            _ => GetOauthClientUsageQueryResultError::Default(body),
+                        }),
                 )
             }
         }

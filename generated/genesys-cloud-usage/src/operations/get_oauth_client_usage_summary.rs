@@ -112,70 +112,32 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => {
-                Err(response.api_error_json(GetOauthClientUsageSummaryError::BadRequest))
-            }
-            401 => {
+            _ => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(GetOauthClientUsageSummaryError::Unauthorized),
+                        .api_error_json(|body| match status {
+                            400 => GetOauthClientUsageSummaryError::BadRequest(body),
+                            401 => GetOauthClientUsageSummaryError::Unauthorized(body),
+                            403 => GetOauthClientUsageSummaryError::Forbidden(body),
+                            404 => GetOauthClientUsageSummaryError::NotFound(body),
+                            408 => GetOauthClientUsageSummaryError::RequestTimeout(body),
+                            413 => GetOauthClientUsageSummaryError::PayloadTooLarge(body),
+                            415 => {
+                                GetOauthClientUsageSummaryError::UnsupportedMediaType(body)
+                            }
+                            429 => GetOauthClientUsageSummaryError::TooManyRequests(body),
+                            500 => {
+                                GetOauthClientUsageSummaryError::InternalServerError(body)
+                            }
+                            503 => {
+                                GetOauthClientUsageSummaryError::ServiceUnavailable(body)
+                            }
+                            504 => GetOauthClientUsageSummaryError::GatewayTimeout(body),
+                            _ => GetOauthClientUsageSummaryError::Default(body),
+                        }),
                 )
             }
-            403 => {
-                Err(response.api_error_json(GetOauthClientUsageSummaryError::Forbidden))
-            }
-            404 => {
-                Err(response.api_error_json(GetOauthClientUsageSummaryError::NotFound))
-            }
-            408 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageSummaryError::RequestTimeout),
-                )
-            }
-            413 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageSummaryError::PayloadTooLarge),
-                )
-            }
-            415 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageSummaryError::UnsupportedMediaType,
-                        ),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageSummaryError::TooManyRequests),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageSummaryError::InternalServerError,
-                        ),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetOauthClientUsageSummaryError::ServiceUnavailable,
-                        ),
-                )
-            }
-            504 => {
-                Err(
-                    response
-                        .api_error_json(GetOauthClientUsageSummaryError::GatewayTimeout),
-                )
-            }
-            _ => Err(response.api_error_json(GetOauthClientUsageSummaryError::Default)),
         }
     }
 

@@ -93,92 +93,46 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error_json(GetUsageQueryExecutionIdResultsError::BadRequest),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .api_error_json(GetUsageQueryExecutionIdResultsError::Forbidden),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .api_error_json(GetUsageQueryExecutionIdResultsError::NotFound),
-                )
-            }
-            408 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::RequestTimeout,
-                        ),
-                )
-            }
-            413 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::PayloadTooLarge,
-                        ),
-                )
-            }
-            415 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::UnsupportedMediaType,
-                        ),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::TooManyRequests,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::InternalServerError,
-                        ),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::ServiceUnavailable,
-                        ),
-                )
-            }
-            504 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageQueryExecutionIdResultsError::GatewayTimeout,
-                        ),
-                )
-            }
             _ => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(GetUsageQueryExecutionIdResultsError::Default),
+                        .api_error_json(|body| match status {
+                            400 => GetUsageQueryExecutionIdResultsError::BadRequest(body),
+                            401 => {
+                                GetUsageQueryExecutionIdResultsError::Unauthorized(body)
+                            }
+                            403 => GetUsageQueryExecutionIdResultsError::Forbidden(body),
+                            404 => GetUsageQueryExecutionIdResultsError::NotFound(body),
+                            408 => {
+                                GetUsageQueryExecutionIdResultsError::RequestTimeout(body)
+                            }
+                            413 => {
+                                GetUsageQueryExecutionIdResultsError::PayloadTooLarge(body)
+                            }
+                            415 => {
+                                GetUsageQueryExecutionIdResultsError::UnsupportedMediaType(
+                                    body,
+                                )
+                            }
+                            429 => {
+                                GetUsageQueryExecutionIdResultsError::TooManyRequests(body)
+                            }
+                            500 => {
+                                GetUsageQueryExecutionIdResultsError::InternalServerError(
+                                    body,
+                                )
+                            }
+                            503 => {
+                                GetUsageQueryExecutionIdResultsError::ServiceUnavailable(
+                                    body,
+                                )
+                            }
+                            504 => {
+                                GetUsageQueryExecutionIdResultsError::GatewayTimeout(body)
+                            }
+                            _ => GetUsageQueryExecutionIdResultsError::Default(body),
+                        }),
                 )
             }
         }

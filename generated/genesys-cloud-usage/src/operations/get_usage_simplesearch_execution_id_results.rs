@@ -118,100 +118,66 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
             .await?;
         match response.status() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::BadRequest,
-                        ),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::Unauthorized,
-                        ),
-                )
-            }
-            403 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::Forbidden,
-                        ),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::NotFound,
-                        ),
-                )
-            }
-            408 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::RequestTimeout,
-                        ),
-                )
-            }
-            413 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::PayloadTooLarge,
-                        ),
-                )
-            }
-            415 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::UnsupportedMediaType,
-                        ),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::TooManyRequests,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::InternalServerError,
-                        ),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::ServiceUnavailable,
-                        ),
-                )
-            }
-            504 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::GatewayTimeout,
-                        ),
-                )
-            }
             _ => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(
-                            GetUsageSimplesearchExecutionIdResultsError::Default,
-                        ),
+                        .api_error_json(|body| match status {
+                            400 => {
+                                GetUsageSimplesearchExecutionIdResultsError::BadRequest(
+                                    body,
+                                )
+                            }
+                            401 => {
+                                GetUsageSimplesearchExecutionIdResultsError::Unauthorized(
+                                    body,
+                                )
+                            }
+                            403 => {
+                                GetUsageSimplesearchExecutionIdResultsError::Forbidden(body)
+                            }
+                            404 => {
+                                GetUsageSimplesearchExecutionIdResultsError::NotFound(body)
+                            }
+                            408 => {
+                                GetUsageSimplesearchExecutionIdResultsError::RequestTimeout(
+                                    body,
+                                )
+                            }
+                            413 => {
+                                GetUsageSimplesearchExecutionIdResultsError::PayloadTooLarge(
+                                    body,
+                                )
+                            }
+                            415 => {
+                                GetUsageSimplesearchExecutionIdResultsError::UnsupportedMediaType(
+                                    body,
+                                )
+                            }
+                            429 => {
+                                GetUsageSimplesearchExecutionIdResultsError::TooManyRequests(
+                                    body,
+                                )
+                            }
+                            500 => {
+                                GetUsageSimplesearchExecutionIdResultsError::InternalServerError(
+                                    body,
+                                )
+                            }
+                            503 => {
+                                GetUsageSimplesearchExecutionIdResultsError::ServiceUnavailable(
+                                    body,
+                                )
+                            }
+                            504 => {
+                                GetUsageSimplesearchExecutionIdResultsError::GatewayTimeout(
+                                    body,
+                                )
+                            }
+                            _ => {
+                                GetUsageSimplesearchExecutionIdResultsError::Default(body)
+                            }
+                        }),
                 )
             }
         }

@@ -107,67 +107,32 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => {
-                Err(response.api_error_json(PostOauthClientUsageQueryError::BadRequest))
-            }
-            401 => {
-                Err(
-                    response.api_error_json(PostOauthClientUsageQueryError::Unauthorized),
-                )
-            }
-            403 => {
-                Err(response.api_error_json(PostOauthClientUsageQueryError::Forbidden))
-            }
-            404 => Err(response.api_error_json(PostOauthClientUsageQueryError::NotFound)),
-            408 => {
+            _ => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(PostOauthClientUsageQueryError::RequestTimeout),
+                        .api_error_json(|body| match status {
+                            400 => PostOauthClientUsageQueryError::BadRequest(body),
+                            401 => PostOauthClientUsageQueryError::Unauthorized(body),
+                            403 => PostOauthClientUsageQueryError::Forbidden(body),
+                            404 => PostOauthClientUsageQueryError::NotFound(body),
+                            408 => PostOauthClientUsageQueryError::RequestTimeout(body),
+                            413 => PostOauthClientUsageQueryError::PayloadTooLarge(body),
+                            415 => {
+                                PostOauthClientUsageQueryError::UnsupportedMediaType(body)
+                            }
+                            429 => PostOauthClientUsageQueryError::TooManyRequests(body),
+                            500 => {
+                                PostOauthClientUsageQueryError::InternalServerError(body)
+                            }
+                            503 => {
+                                PostOauthClientUsageQueryError::ServiceUnavailable(body)
+                            }
+                            504 => PostOauthClientUsageQueryError::GatewayTimeout(body),
+                            _ => PostOauthClientUsageQueryError::Default(body),
+                        }),
                 )
             }
-            413 => {
-                Err(
-                    response
-                        .api_error_json(PostOauthClientUsageQueryError::PayloadTooLarge),
-                )
-            }
-            415 => {
-                Err(
-                    response
-                        .api_error_json(
-                            PostOauthClientUsageQueryError::UnsupportedMediaType,
-                        ),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(PostOauthClientUsageQueryError::TooManyRequests),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            PostOauthClientUsageQueryError::InternalServerError,
-                        ),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(
-                            PostOauthClientUsageQueryError::ServiceUnavailable,
-                        ),
-                )
-            }
-            504 => {
-                Err(
-                    response
-                        .api_error_json(PostOauthClientUsageQueryError::GatewayTimeout),
-                )
-            }
-            _ => Err(response.api_error_json(PostOauthClientUsageQueryError::Default)),
         }
     }
 

@@ -96,20 +96,26 @@ impl<'a> PostUsageQuery<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error_json(PostUsageQueryError::BadRequest)),
-            401 => Err(response.api_error_json(PostUsageQueryError::Unauthorized)),
-            403 => Err(response.api_error_json(PostUsageQueryError::Forbidden)),
-            404 => Err(response.api_error_json(PostUsageQueryError::NotFound)),
-            408 => Err(response.api_error_json(PostUsageQueryError::RequestTimeout)),
-            413 => Err(response.api_error_json(PostUsageQueryError::PayloadTooLarge)),
-            415 => {
-                Err(response.api_error_json(PostUsageQueryError::UnsupportedMediaType))
+            _ => {
+                let status = response.status();
+                Err(
+                    response
+                        .api_error_json(|body| match status {
+                            400 => PostUsageQueryError::BadRequest(body),
+                            401 => PostUsageQueryError::Unauthorized(body),
+                            403 => PostUsageQueryError::Forbidden(body),
+                            404 => PostUsageQueryError::NotFound(body),
+                            408 => PostUsageQueryError::RequestTimeout(body),
+                            413 => PostUsageQueryError::PayloadTooLarge(body),
+                            415 => PostUsageQueryError::UnsupportedMediaType(body),
+                            429 => PostUsageQueryError::TooManyRequests(body),
+                            500 => PostUsageQueryError::InternalServerError(body),
+                            503 => PostUsageQueryError::ServiceUnavailable(body),
+                            504 => PostUsageQueryError::GatewayTimeout(body),
+                            _ => PostUsageQueryError::Default(body),
+                        }),
+                )
             }
-            429 => Err(response.api_error_json(PostUsageQueryError::TooManyRequests)),
-            500 => Err(response.api_error_json(PostUsageQueryError::InternalServerError)),
-            503 => Err(response.api_error_json(PostUsageQueryError::ServiceUnavailable)),
-            504 => Err(response.api_error_json(PostUsageQueryError::GatewayTimeout)),
-            _ => Err(response.api_error_json(PostUsageQueryError::Default)),
         }
     }
 

@@ -96,41 +96,26 @@ impl<'a> PostUsageSimplesearch<'a> {
         match response.status() {
             200 => response.json(),
             202 => response.json(),
-            400 => Err(response.api_error_json(PostUsageSimplesearchError::BadRequest)),
-            401 => Err(response.api_error_json(PostUsageSimplesearchError::Unauthorized)),
-            403 => Err(response.api_error_json(PostUsageSimplesearchError::Forbidden)),
-            404 => Err(response.api_error_json(PostUsageSimplesearchError::NotFound)),
-            408 => {
-                Err(response.api_error_json(PostUsageSimplesearchError::RequestTimeout))
-            }
-            413 => {
-                Err(response.api_error_json(PostUsageSimplesearchError::PayloadTooLarge))
-            }
-            415 => {
+            _ => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(PostUsageSimplesearchError::UnsupportedMediaType),
+                        .api_error_json(|body| match status {
+                            400 => PostUsageSimplesearchError::BadRequest(body),
+                            401 => PostUsageSimplesearchError::Unauthorized(body),
+                            403 => PostUsageSimplesearchError::Forbidden(body),
+                            404 => PostUsageSimplesearchError::NotFound(body),
+                            408 => PostUsageSimplesearchError::RequestTimeout(body),
+                            413 => PostUsageSimplesearchError::PayloadTooLarge(body),
+                            415 => PostUsageSimplesearchError::UnsupportedMediaType(body),
+                            429 => PostUsageSimplesearchError::TooManyRequests(body),
+                            500 => PostUsageSimplesearchError::InternalServerError(body),
+                            503 => PostUsageSimplesearchError::ServiceUnavailable(body),
+                            504 => PostUsageSimplesearchError::GatewayTimeout(body),
+                            _ => PostUsageSimplesearchError::Default(body),
+                        }),
                 )
             }
-            429 => {
-                Err(response.api_error_json(PostUsageSimplesearchError::TooManyRequests))
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(PostUsageSimplesearchError::InternalServerError),
-                )
-            }
-            503 => {
-                Err(
-                    response
-                        .api_error_json(PostUsageSimplesearchError::ServiceUnavailable),
-                )
-            }
-            504 => {
-                Err(response.api_error_json(PostUsageSimplesearchError::GatewayTimeout))
-            }
-            _ => Err(response.api_error_json(PostUsageSimplesearchError::Default)),
         }
     }
 

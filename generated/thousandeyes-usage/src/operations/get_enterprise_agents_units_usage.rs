@@ -147,31 +147,22 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                         .api_error_json(GetEnterpriseAgentsUnitsUsageError::Unauthorized),
                 )
             }
-            403 => {
+            403 | 404 | 429 | 500 => {
+                let status = response.status();
                 Err(
                     response
-                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::Forbidden),
-                )
-            }
-            404 => {
-                Err(
-                    response.api_error_json(GetEnterpriseAgentsUnitsUsageError::NotFound),
-                )
-            }
-            429 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetEnterpriseAgentsUnitsUsageError::TooManyRequests,
-                        ),
-                )
-            }
-            500 => {
-                Err(
-                    response
-                        .api_error_json(
-                            GetEnterpriseAgentsUnitsUsageError::InternalServerError,
-                        ),
+                        .api_error_json(|body| match status {
+                            403 => GetEnterpriseAgentsUnitsUsageError::Forbidden(body),
+                            404 => GetEnterpriseAgentsUnitsUsageError::NotFound(body),
+                            429 => {
+                                GetEnterpriseAgentsUnitsUsageError::TooManyRequests(body)
+                            }
+                            _ => {
+                                GetEnterpriseAgentsUnitsUsageError::InternalServerError(
+                                    body,
+                                )
+                            }
+                        }),
                 )
             }
             _ => Err(response.unexpected()),

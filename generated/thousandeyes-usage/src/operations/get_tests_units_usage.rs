@@ -144,12 +144,16 @@ impl<'a> GetTestsUnitsUsage<'a> {
             200 => response.json(),
             400 => Err(response.api_error_json(GetTestsUnitsUsageError::BadRequest)),
             401 => Err(response.api_error_json(GetTestsUnitsUsageError::Unauthorized)),
-            403 => Err(response.api_error_json(GetTestsUnitsUsageError::Forbidden)),
-            404 => Err(response.api_error_json(GetTestsUnitsUsageError::NotFound)),
-            429 => Err(response.api_error_json(GetTestsUnitsUsageError::TooManyRequests)),
-            500 => {
+            403 | 404 | 429 | 500 => {
+                let status = response.status();
                 Err(
-                    response.api_error_json(GetTestsUnitsUsageError::InternalServerError),
+                    response
+                        .api_error_json(|body| match status {
+                            403 => GetTestsUnitsUsageError::Forbidden(body),
+                            404 => GetTestsUnitsUsageError::NotFound(body),
+                            429 => GetTestsUnitsUsageError::TooManyRequests(body),
+                            _ => GetTestsUnitsUsageError::InternalServerError(body),
+                        }),
                 )
             }
             _ => Err(response.unexpected()),

@@ -113,10 +113,18 @@ impl<'a> GetUsage<'a> {
             200 => response.json(),
             400 => Err(response.api_error_json(GetUsageError::BadRequest)),
             401 => Err(response.api_error_json(GetUsageError::Unauthorized)),
-            403 => Err(response.api_error_json(GetUsageError::Forbidden)),
-            404 => Err(response.api_error_json(GetUsageError::NotFound)),
-            429 => Err(response.api_error_json(GetUsageError::TooManyRequests)),
-            500 => Err(response.api_error_json(GetUsageError::InternalServerError)),
+            403 | 404 | 429 | 500 => {
+                let status = response.status();
+                Err(
+                    response
+                        .api_error_json(|body| match status {
+                            403 => GetUsageError::Forbidden(body),
+                            404 => GetUsageError::NotFound(body),
+                            429 => GetUsageError::TooManyRequests(body),
+                            _ => GetUsageError::InternalServerError(body),
+                        }),
+                )
+            }
             _ => Err(response.unexpected()),
         }
     }
