@@ -19,10 +19,10 @@
 
 mod auth;
 pub mod defaults;
+mod double_option;
 mod error;
 mod guard;
 mod intercept;
-mod nullable;
 mod oauth;
 mod paginate;
 mod params;
@@ -49,7 +49,7 @@ pub mod __private {
     pub use super::intercept::Interceptors;
     /// `Option<Option<T>>` members: absent, `null`, or a value.
     pub mod double_option {
-        pub use super::super::nullable::{deserialize, serialize};
+        pub use super::super::double_option::{deserialize, serialize};
     }
     pub use super::oauth::ClientCredentials;
     pub use super::paginate::{items, pages, query_value, Paginated};

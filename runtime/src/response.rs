@@ -241,6 +241,8 @@ mod tests {
     #[allow(dead_code)]
     struct Page {
         data: Vec<Item>,
+        #[serde(default)]
+        totals: std::collections::BTreeMap<String, i64>,
     }
 
     #[derive(Debug, serde::Deserialize)]
@@ -250,6 +252,10 @@ mod tests {
     }
 
     fn decode_error(body: &str) -> Error<()> {
+        decode::<Page>(body)
+    }
+
+    fn decode<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> Error<()> {
         let raw = RawResponse {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
@@ -257,7 +263,7 @@ mod tests {
             request_id: None,
             attempts: 1,
         };
-        raw.json::<Page, ()>().unwrap_err()
+        raw.json::<T, ()>().unwrap_err()
     }
 
     #[test]
@@ -267,8 +273,9 @@ mod tests {
         assert!(error.to_string().contains("at `data[1].count`"), "{error}");
         // A failure at the top has no path.
         assert!(matches!(decode_error("[]"), Error::Decode { path, .. } if path.is_empty()));
-        // A key of the body is escaped in the path.
-        let error = decode_error("{\"data\": [{\"count\": 1, \"count\\u001b[31m\": 2, \"x\": {}}], \"\\n\": 1, \"data\": 5}");
+        // A map key from the body is part of the path, escaped.
+        let error = decode_error(r#"{"data": [], "totals": {"red\u001b[31m": "many"}}"#);
+        assert!(matches!(&error, Error::Decode { path, .. } if path == r"totals.red\u{1b}[31m"), "{error:?}");
         assert!(!error.to_string().contains('\u{1b}'), "{error}");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
@@ -170,7 +170,10 @@ async fn send_in_span(
         key_in_query = true;
     }
     // An error of the HTTP library names the URL: not when it holds a key.
-    let transport_error = |e: reqwest::Error| SendError::from_reqwest(if key_in_query { e.without_url() } else { e });
+    // Neither an error, a log line nor an interceptor's view sees it then.
+    let hide_url = |e: reqwest::Error| if key_in_query { e.without_url() } else { e };
+    // Headers made once for all attempts.
+    let fixed = fixed_headers(config, &request)?;
     let extra = extra_headers(&options.headers)?;
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
@@ -210,26 +213,8 @@ async fn send_in_span(
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        for key in config.api_keys.iter().filter(|k| k.place == KeyPlace::Header) {
-            let mut value = HeaderValue::from_str(&key.value.0).map_err(|_| {
-                SendError::InvalidRequest(format!("the API key for the `{}` header is not a valid header value", key.name))
-            })?;
-            value.set_sensitive(true);
-            builder = builder.header(key.name, value);
-        }
-        let key_cookies = config.api_keys.iter().filter(|k| k.place == KeyPlace::Cookie).map(|k| (k.name, &k.value.0));
-        let cookies: Vec<String> = request
-            .cookies
-            .iter()
-            .map(|(name, value)| (*name, value))
-            .chain(key_cookies)
-            .map(|(name, value)| format!("{}={}", encode_cookie(name), encode_cookie(value)))
-            .collect();
-        if !cookies.is_empty() {
-            let mut value = HeaderValue::from_str(&cookies.join("; "))
-                .map_err(|_| SendError::InvalidRequest("a cookie is not a valid header value".into()))?;
-            value.set_sensitive(config.api_keys.iter().any(|k| k.place == KeyPlace::Cookie));
-            builder = builder.header(reqwest::header::COOKIE, value);
+        for (name, value) in &fixed {
+            builder = builder.header(name.clone(), value.clone());
         }
         if let Some((content_type, bytes)) = &request.body {
             builder = builder.header(CONTENT_TYPE, static_value(content_type)?).body(bytes.clone());
@@ -237,7 +222,7 @@ async fn send_in_span(
         if let Some(timeout) = attempt_timeout {
             builder = builder.timeout(timeout);
         }
-        let mut outgoing = builder.build().map_err(transport_error)?;
+        let mut outgoing = builder.build().map_err(|e| SendError::from_reqwest(hide_url(e)))?;
         // The application's headers replace the client's of the same name.
         for (name, value) in &extra {
             outgoing.headers_mut().insert(name.clone(), value.clone());
@@ -247,9 +232,7 @@ async fn send_in_span(
         }
 
         let started = Instant::now();
-        // Neither an error, a log line nor an interceptor's view of the
-        // outcome names a URL that holds a key.
-        let outcome = config.http.execute(outgoing).await.map_err(|e| if key_in_query { e.without_url() } else { e });
+        let outcome = config.http.execute(outgoing).await.map_err(hide_url);
         let elapsed = started.elapsed();
         let latency_ms = elapsed.as_millis() as u64;
         span.record("attempt", sent);
@@ -300,6 +283,37 @@ async fn send_in_span(
         let body = read_body(response, config.max_response_bytes, key_in_query).await.map_err(|e| e.with_attempts(sent))?;
         return Ok(RawResponse { status, headers, body, request_id, attempts: sent });
     }
+}
+
+/// The API keys that go in headers, and the `Cookie` header (the request's
+/// cookies and the keys that go in cookies), checked once for all attempts.
+fn fixed_headers(config: &Config, request: &Request) -> Result<Vec<(HeaderName, HeaderValue)>, SendError> {
+    let mut headers = Vec::new();
+    for key in config.api_keys.iter().filter(|k| k.place == KeyPlace::Header) {
+        let name = HeaderName::from_bytes(key.name.as_bytes())
+            .map_err(|_| SendError::InvalidRequest(format!("`{}` is not a valid header name", key.name)))?;
+        let mut value = HeaderValue::from_str(&key.value.0).map_err(|_| {
+            SendError::InvalidRequest(format!("the API key for the `{}` header is not a valid header value", key.name))
+        })?;
+        value.set_sensitive(true);
+        headers.push((name, value));
+    }
+    let key_cookies = config.api_keys.iter().filter(|k| k.place == KeyPlace::Cookie).map(|k| (k.name, &k.value.0));
+    let cookies: Vec<String> = request
+        .cookies
+        .iter()
+        .map(|(name, value)| (*name, value))
+        .chain(key_cookies)
+        .map(|(name, value)| format!("{}={}", encode_cookie(name), encode_cookie(value)))
+        .collect();
+    if !cookies.is_empty() {
+        // Percent-encoded, so always a valid value.
+        let mut value = HeaderValue::from_str(&cookies.join("; "))
+            .map_err(|_| SendError::InvalidRequest("a cookie is not a valid header value".into()))?;
+        value.set_sensitive(config.api_keys.iter().any(|k| k.place == KeyPlace::Cookie));
+        headers.push((reqwest::header::COOKIE, value));
+    }
+    Ok(headers)
 }
 
 /// Runs the client's interceptors on one attempt, in order.

@@ -15,7 +15,7 @@ fn line<'h>(head: &'h str, name: &str) -> Vec<&'h str> {
 
 #[tokio::test]
 async fn api_keys_go_where_the_spec_says() {
-    let (address, head) = one_request_server();
+    let (address, request) = one_request_server("[]");
     let client = fixtures_auth_schemes::Client::builder()
         .base_url(address)
         .app_key("old")
@@ -25,7 +25,7 @@ async fn api_keys_go_where_the_spec_says() {
         .build()
         .unwrap();
     client.list_things().q("a b").session("s1").send().await.unwrap();
-    let head = head.recv().unwrap();
+    let (head, _) = request.recv().unwrap();
     let request_line = head.lines().next().unwrap();
     assert_eq!(request_line, "GET /things?q=a+b&account_key=query+key%26x%3D1 HTTP/1.1", "{head}");
     assert_eq!(line(&head, "x-app-key"), ["x-app-key: header-key"], "set twice, sent once: {head}");
@@ -35,11 +35,11 @@ async fn api_keys_go_where_the_spec_says() {
 
 #[tokio::test]
 async fn basic_credentials_go_in_authorization() {
-    let (address, head) = one_request_server();
+    let (address, request) = one_request_server("[]");
     let client =
         fixtures_auth_schemes::Client::builder().base_url(address).basic_auth("Aladdin", "open sesame").build().unwrap();
     client.list_things().send().await.unwrap();
-    let head = head.recv().unwrap();
+    let (head, _) = request.recv().unwrap();
     assert_eq!(line(&head, "authorization"), ["authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="], "{head}");
 }
 

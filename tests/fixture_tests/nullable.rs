@@ -6,14 +6,14 @@
 mod raw_server;
 
 use fixtures_nullable::types::Profile;
-use raw_server::replying_server;
+use raw_server::one_request_server;
 
 fn profile(bio: Option<Option<String>>) -> Profile {
     Profile { name: "Ada".into(), nickname: None, bio, age: None }
 }
 
 async fn sent(bio: Option<Option<String>>, reply: &'static str) -> (serde_json::Value, Profile) {
-    let (address, request) = replying_server(reply);
+    let (address, request) = one_request_server(reply);
     let client = fixtures_nullable::Client::builder().base_url(address).build().unwrap();
     let answer = client.put_profile(profile(bio)).send().await.unwrap().into_body();
     let (_, body) = request.recv().unwrap();

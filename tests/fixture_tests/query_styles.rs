@@ -9,7 +9,7 @@ use raw_server::one_request_server;
 
 #[tokio::test]
 async fn every_style_is_written_as_openapi_defines() {
-    let (address, head) = one_request_server();
+    let (address, request) = one_request_server("[]");
     let client = fixtures_query_styles::Client::builder().base_url(address).build().unwrap();
     client
         .search("a b,c")
@@ -22,7 +22,7 @@ async fn every_style_is_written_as_openapi_defines() {
         .send()
         .await
         .unwrap();
-    let head = head.recv().unwrap();
+    let (head, _) = request.recv().unwrap();
     let request_line = head.lines().next().unwrap();
     assert_eq!(
         request_line,

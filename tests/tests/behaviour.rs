@@ -9,38 +9,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use genesys_cloud_usage::types::ApiUsageQueryResultQueryStatus;
-use genesys_cloud_usage::{PollError, PollOptions, Region, RetryPolicy};
+use genesys_cloud_usage::{PollError, PollOptions, Region};
 use thousandeyes_usage::futures_util::{StreamExt, TryStreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
-use common::{genesys, query};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-/// Answers with each template in turn, then repeats the last.
-struct Sequence {
-    replies: Vec<ResponseTemplate>,
-    next: AtomicUsize,
-}
-
-impl Sequence {
-    fn new(replies: Vec<ResponseTemplate>) -> Self {
-        Sequence { replies, next: AtomicUsize::new(0) }
-    }
-}
-
-impl Respond for Sequence {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let i = self.next.fetch_add(1, Ordering::SeqCst).min(self.replies.len() - 1);
-        self.replies[i].clone()
-    }
-}
+use common::{genesys, query, Sequence, fast_retries};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn json(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).insert_header("content-type", "application/json").set_body_string(body)
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new(3).with_initial_backoff(Duration::from_millis(10))
 }
 
 #[tokio::test]

@@ -89,6 +89,10 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         auth_doc(api)
     ));
 
+    // Every non-generic function written here, in `operation.rs` and in
+    // `types.rs` is `#[inline]`: like generic code, its machine code is made
+    // in the application that calls it, so an application pays codegen for
+    // the operations it uses (ARCHITECTURE.md).
     quote! {
         //! The client and its configuration.
         use std::sync::Arc;
@@ -112,10 +116,6 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             config: Arc<Config>,
         }
 
-        // (Not emitted.) Every non-generic function written here, in
-        // `operation.rs` and in `types.rs` is `#[inline]`: like generic code,
-        // its machine code is made in the application that calls it, so an
-        // application pays codegen for the operations it uses (ARCHITECTURE.md).
         impl Client {
             /// A client for [`DEFAULT_BASE_URL`] without credentials, with the
             /// default retry policy and timeouts.
@@ -556,7 +556,11 @@ fn auth_doc(api: &Api) -> String {
                 "an OAuth 2 access token; see also [`client_credentials`](Self::client_credentials)".to_string()
             }
             SecurityKind::Basic => "HTTP Basic credentials; see [`basic_auth`](Self::basic_auth)".to_string(),
-            SecurityKind::ApiKey { setter, .. } => format!("an API key; see [`{setter}`](Self::{setter})"),
+            SecurityKind::ApiKey { setter, .. } => match setter.strip_prefix("r#") {
+                // rustdoc cannot resolve a raw identifier.
+                Some(plain) => format!("an API key; see `{plain}`"),
+                None => format!("an API key; see [`{setter}`](Self::{setter})"),
+            },
             SecurityKind::Other { summary } => line(summary),
         };
         out.push_str(&format!("\n\nThe API's {} scheme takes {how}.", code(&s.name)));

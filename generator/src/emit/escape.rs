@@ -28,12 +28,13 @@ pub fn paragraphs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> Strin
     parts.into_iter().flatten().map(prose).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
-/// A link to a client method; rustdoc cannot resolve raw identifiers, so
-/// those are named without a link.
+/// A link to a client method, by its path from the crate root so that it
+/// resolves in any module; rustdoc cannot resolve raw identifiers, so those
+/// are named without a link.
 pub fn method_link(rust_name: &str) -> String {
     match rust_name.strip_prefix("r#") {
         Some(plain) => format!("`Client::{plain}`"),
-        None => format!("[`Client::{rust_name}`]"),
+        None => format!("[`Client::{rust_name}`](crate::Client::{rust_name})"),
     }
 }
 

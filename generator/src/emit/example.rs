@@ -77,6 +77,13 @@ impl<'a> Examples<'a> {
     }
 }
 
+impl Examples<'_> {
+    /// A fresh set of example values, for one program.
+    fn values(&self) -> Values<'_> {
+        Values { types: &self.types, defaults: &self.defaults, used: BTreeSet::new(), uses_chrono: false }
+    }
+}
+
 struct Values<'a> {
     types: &'a BTreeMap<&'a str, &'a TypeDef>,
     defaults: &'a BTreeSet<String>,
@@ -172,6 +179,13 @@ impl<'a> Values<'a> {
     }
 }
 
+/// The values of an operation's required arguments, its body last.
+fn required_arguments(values: &mut Values<'_>, op: &Operation) -> Vec<TokenStream> {
+    let mut args: Vec<TokenStream> = op.params.iter().filter(|p| p.required).map(|p| argument(values, p)).collect();
+    args.extend(op.body.as_ref().filter(|b| b.required).map(|b| values.of(&b.ty, None, "body", false, 0)));
+    args
+}
+
 /// An argument's value: the spec's example, else its default, else one
 /// made from its type and name.
 fn argument(values: &mut Values<'_>, p: &Param) -> TokenStream {
@@ -191,16 +205,9 @@ pub fn operation_example(examples: &Examples<'_>, op: &Operation) -> Example {
 
 fn make_example(examples: &Examples<'_>, op: &Operation) -> Example {
     let (api, crate_name) = (examples.api, examples.crate_name);
-    let mut values = Values {
-        types: &examples.types,
-        defaults: &examples.defaults,
-        used: BTreeSet::new(),
-        uses_chrono: false,
-    };
+    let mut values = examples.values();
     let method = ident(&op.rust_name);
-    let args: Vec<TokenStream> = op.params.iter().filter(|p| p.required).map(|p| argument(&mut values, p)).collect();
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| values.of(&b.ty, None, "body", false, 0));
-    let args = args.into_iter().chain(body);
+    let args = required_arguments(&mut values, op);
     let setters: Vec<TokenStream> = op
         .params
         .iter()
@@ -241,11 +248,9 @@ pub fn getting_started(examples: &Examples<'_>) -> Option<Example> {
 pub fn request_control(examples: &Examples<'_>) -> Option<Example> {
     let (api, crate_name) = (examples.api, examples.crate_name);
     let op = first_operation(api)?;
-    let mut values = Values { types: &examples.types, defaults: &examples.defaults, used: BTreeSet::new(), uses_chrono: false };
+    let mut values = examples.values();
     let method = ident(&op.rust_name);
-    let args: Vec<TokenStream> = op.params.iter().filter(|p| p.required).map(|p| argument(&mut values, p)).collect();
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| values.of(&b.ty, None, "body", false, 0));
-    let args = args.into_iter().chain(body);
+    let args = required_arguments(&mut values, op);
     let builder = client_builder(api);
     let items = quote! {
         /// Adds a header to every attempt of every request, and logs each outcome.

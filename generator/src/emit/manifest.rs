@@ -79,12 +79,11 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
     }
 }
 
-/// The README's `path = "..."` for the crate, as TOML string content.
+/// The README's `path = ...` value for the crate: a TOML string, written by
+/// the same library as the manifest.
 fn dependency_path(options: &Options) -> String {
     let path = options.dependency_path.clone().unwrap_or_else(|| format!("path/to/{}", options.crate_name));
-    // A TOML basic string's content: only `"` and `\` need escaping, and
-    // control characters, which a path should not hold, are dropped.
-    path.chars().filter(|c| !c.is_control()).map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { c.to_string() }).collect()
+    toml_edit::Value::from(path).to_string()
 }
 
 pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<'_>) -> GeneratedFile {

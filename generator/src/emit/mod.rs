@@ -27,11 +27,11 @@ use crate::{GeneratedFile, Options};
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
     ("defaults.rs", include_str!("../../../runtime/src/defaults.rs")),
+    ("double_option.rs", include_str!("../../../runtime/src/double_option.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("guard.rs", include_str!("../../../runtime/src/guard.rs")),
     ("intercept.rs", include_str!("../../../runtime/src/intercept.rs")),
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
-    ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
     ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
     ("paginate.rs", include_str!("../../../runtime/src/paginate.rs")),
     ("params.rs", include_str!("../../../runtime/src/params.rs")),

@@ -683,11 +683,7 @@ fn dispatch_arms(op: &Operation, success: &Success<'_>, success_enum: &proc_macr
             quote!(#p => #error_enum::#v(body),)
         });
         let last_variant = ident(&last.variant_name);
-        let decode = match last.body.as_ref().map(|b| b.encoding) {
-            Some(Encoding::Json) => quote!(api_error_json),
-            Some(Encoding::Text) => quote!(api_error_text),
-            _ => quote!(api_error_bytes),
-        };
+        let decode = format_ident!("api_error_{}", decoder(last));
         arms.push(quote! {
             #outer => {
                 let status = response.status();
@@ -704,6 +700,17 @@ fn dispatch_arms(op: &Operation, success: &Success<'_>, success_enum: &proc_macr
     arms
 }
 
+/// How a reply's body is read: the runtime's `json`, `text`, `bytes` or
+/// `empty` (`api_error_` and the same for an error).
+fn decoder(r: &Response) -> &'static str {
+    match r.body.as_ref().map(|b| b.encoding) {
+        None => "empty",
+        Some(Encoding::Json) => "json",
+        Some(Encoding::Text) => "text",
+        Some(Encoding::Bytes | Encoding::Form) => "bytes",
+    }
+}
+
 fn response_handling(
     r: &Response,
     success: &Success<'_>,
@@ -711,12 +718,7 @@ fn response_handling(
     error_enum: &proc_macro2::Ident,
 ) -> TokenStream {
     let v = ident(&r.variant_name);
-    let decode = match r.body.as_ref().map(|b| b.encoding) {
-        None => quote!(empty),
-        Some(Encoding::Json) => quote!(json),
-        Some(Encoding::Text) => quote!(text),
-        Some(Encoding::Bytes | Encoding::Form) => quote!(bytes),
-    };
+    let decode = format_ident!("{}", decoder(r));
     if r.success {
         match (success, &r.body) {
             (Success::Several(_), Some(_)) => quote!(response.#decode().map(|r| r.map(#success_enum::#v))),
@@ -724,7 +726,7 @@ fn response_handling(
             _ => quote!(response.#decode()),
         }
     } else if r.body.is_some() {
-        let decode_error = format_ident!("api_error_{}", decode.to_string());
+        let decode_error = format_ident!("api_error_{}", decoder(r));
         quote!(Err(response.#decode_error(#error_enum::#v)))
     } else {
         quote!(Err(response.api_error_empty(#error_enum::#v)))

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::escape::{code, doc_attrs, or_else};
+use super::escape::{code, doc_attrs, method_link, or_else};
 use super::rust_type::Uses;
 use crate::ident::ident;
 use crate::ir::{Api, Field, StatusMatch, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
@@ -97,21 +97,9 @@ pub type Places = BTreeMap<String, String>;
 /// parameter, else a field of another type, in spec order.
 pub fn places(api: &Api) -> Places {
     let mut places = Places::new();
-    let named = |ty: &TypeRef| -> Option<String> {
-        match ty {
-            TypeRef::Named(n) => Some(n.clone()),
-            TypeRef::Array(item) | TypeRef::Map(item) => match item.as_ref() {
-                TypeRef::Named(n) => Some(n.clone()),
-                _ => None,
-            },
-            _ => None,
-        }
-    };
+    let named = |ty: &TypeRef| ty.named().map(str::to_string);
     for op in &api.operations {
-        let method = match op.rust_name.strip_prefix("r#") {
-            Some(plain) => format!("`Client::{plain}`"),
-            None => format!("[`Client::{0}`](crate::Client::{0})", op.rust_name),
-        };
+        let method = method_link(&op.rust_name);
         if let Some(n) = op.body.as_ref().and_then(|b| named(&b.ty)) {
             places.entry(n).or_insert_with(|| format!("The request body of {method}."));
         }

@@ -37,14 +37,14 @@ impl<'a> Lowerer<'a> {
                 self.error(at, format!("`{pointer}`: there is no field `{token}`"), "point at a field the reply's schema defines");
                 return None;
             };
-            // `double` and `boxed` are final only once all types are known
-            // (`schema::finish_fields`).
+            // `double` and `boxed` are known only once all types are:
+            // `schema::finish_field_paths` sets them.
             steps.push(FieldStep {
                 owner,
                 rust_name: field.rust_name.clone(),
                 optional: !field.required || field.nullable,
                 double: false,
-                boxed: field.boxed,
+                boxed: false,
             });
             ty = field.ty.clone();
         }

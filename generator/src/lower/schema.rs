@@ -563,11 +563,7 @@ pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
 /// mean the same to the reader.
 pub(super) fn mark_send_null(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
     fn named(ty: &TypeRef, out: &mut Vec<String>) {
-        match ty {
-            TypeRef::Named(n) => out.push(n.clone()),
-            TypeRef::Array(t) | TypeRef::Map(t) => named(t, out),
-            _ => {}
-        }
+        out.extend(ty.named().map(str::to_string));
     }
     let mut stack = Vec::new();
     for op in operations {

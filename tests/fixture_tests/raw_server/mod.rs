@@ -6,21 +6,9 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-/// Answers one request with `[]` and hands back its head as sent.
-pub fn one_request_server() -> (String, mpsc::Receiver<String>) {
-    let (address, receiver) = replying_server("[]");
-    let (sender, heads) = mpsc::channel();
-    std::thread::spawn(move || {
-        if let Ok((head, _)) = receiver.recv() {
-            let _ = sender.send(head);
-        }
-    });
-    (address, heads)
-}
-
 /// Answers one request with the JSON `reply` and hands back its head and
 /// body as sent (the body by its `Content-Length`).
-pub fn replying_server(reply: &'static str) -> (String, mpsc::Receiver<(String, String)>) {
+pub fn one_request_server(reply: &'static str) -> (String, mpsc::Receiver<(String, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (sender, receiver) = mpsc::channel();

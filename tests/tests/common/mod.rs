@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// A server on 127.0.0.1 that answers every request with `status` and `body`.
 pub async fn server_answering(status: u16, content_type: &str, body: &str) -> MockServer {
@@ -45,4 +47,29 @@ pub fn query() -> genesys_cloud_usage::types::ApiUsageOrganizationQuery {
         interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(),
         ..Default::default()
     }
+}
+
+/// Answers with each template in turn, then repeats the last.
+pub struct Sequence {
+    replies: Vec<ResponseTemplate>,
+    next: AtomicUsize,
+}
+
+impl Sequence {
+    pub fn new(replies: Vec<ResponseTemplate>) -> Self {
+        Sequence { replies, next: AtomicUsize::new(0) }
+    }
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self.next.fetch_add(1, Ordering::SeqCst).min(self.replies.len() - 1);
+        self.replies[i].clone()
+    }
+}
+
+/// Three attempts, 10 ms apart: retries that keep a test quick. The policy
+/// is the shared runtime's, so it serves every client.
+pub fn fast_retries() -> genesys_cloud_usage::RetryPolicy {
+    genesys_cloud_usage::RetryPolicy::new(3).with_initial_backoff(std::time::Duration::from_millis(10))
 }

@@ -9,7 +9,7 @@ use crate::types::{ApiUsageQueryResult, ErrorBody};
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_oauth_client_usage_query_result`]: Get the results of a usage query
+/// Request builder for [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result): Get the results of a usage query
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -146,7 +146,7 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_oauth_client_usage_query_result`], one variant per status.
+/// Documented error replies of [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetOauthClientUsageQueryResultError {

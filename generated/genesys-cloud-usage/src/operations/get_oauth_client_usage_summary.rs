@@ -13,7 +13,7 @@ use crate::runtime::{
 };
 use crate::Client;
 
-/// Request builder for [`Client::get_oauth_client_usage_summary`]: Get a summary of OAuth client API usage
+/// Request builder for [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary): Get a summary of OAuth client API usage
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -141,7 +141,7 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         }
     }
 
-    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
     #[inline]
     pub async fn send_and_poll(
         self,
@@ -180,7 +180,7 @@ impl<'a> GetOauthClientUsageSummary<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_oauth_client_usage_summary`], one variant per status.
+/// Documented error replies of [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetOauthClientUsageSummaryError {

@@ -9,7 +9,7 @@ use crate::types::{ApiUsageQueryResult, ErrorBody};
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_usage_query_execution_id_results`]: Get the results of a usage query
+/// Request builder for [`Client::get_usage_query_execution_id_results`](crate::Client::get_usage_query_execution_id_results): Get the results of a usage query
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -139,7 +139,7 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_usage_query_execution_id_results`], one variant per status.
+/// Documented error replies of [`Client::get_usage_query_execution_id_results`](crate::Client::get_usage_query_execution_id_results), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetUsageQueryExecutionIdResultsError {

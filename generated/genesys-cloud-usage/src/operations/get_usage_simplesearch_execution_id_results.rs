@@ -10,7 +10,7 @@ use crate::types::{ApiUsageQueryResult, ApiUsageRow, ErrorBody};
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_usage_simplesearch_execution_id_results`]: Get the results of a usage search
+/// Request builder for [`Client::get_usage_simplesearch_execution_id_results`](crate::Client::get_usage_simplesearch_execution_id_results): Get the results of a usage search
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -240,7 +240,7 @@ impl runtime::Paginated for GetUsageSimplesearchExecutionIdResults<'_> {
     }
 }
 
-/// Documented error replies of [`Client::get_usage_simplesearch_execution_id_results`], one variant per status.
+/// Documented error replies of [`Client::get_usage_simplesearch_execution_id_results`](crate::Client::get_usage_simplesearch_execution_id_results), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetUsageSimplesearchExecutionIdResultsError {

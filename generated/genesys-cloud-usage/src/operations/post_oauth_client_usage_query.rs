@@ -15,7 +15,7 @@ use crate::runtime::{
 };
 use crate::Client;
 
-/// Request builder for [`Client::post_oauth_client_usage_query`]: Query for OAuth client API usage
+/// Request builder for [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query): Query for OAuth client API usage
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -136,7 +136,7 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         }
     }
 
-    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
     #[inline]
     pub async fn send_and_poll(
         self,
@@ -175,7 +175,7 @@ impl<'a> PostOauthClientUsageQuery<'a> {
     }
 }
 
-/// Documented error replies of [`Client::post_oauth_client_usage_query`], one variant per status.
+/// Documented error replies of [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum PostOauthClientUsageQueryError {

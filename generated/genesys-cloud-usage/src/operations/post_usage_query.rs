@@ -15,7 +15,7 @@ use crate::runtime::{
 };
 use crate::Client;
 
-/// Request builder for [`Client::post_usage_query`]: Query organization API usage
+/// Request builder for [`Client::post_usage_query`](crate::Client::post_usage_query): Query organization API usage
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -119,7 +119,7 @@ impl<'a> PostUsageQuery<'a> {
         }
     }
 
-    /// Sends this request, then calls [`Client::get_usage_query_execution_id_results`] with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
+    /// Sends this request, then calls [`Client::get_usage_query_execution_id_results`](crate::Client::get_usage_query_execution_id_results) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
     #[inline]
     pub async fn send_and_poll(
         self,
@@ -153,7 +153,7 @@ impl<'a> PostUsageQuery<'a> {
     }
 }
 
-/// Documented error replies of [`Client::post_usage_query`], one variant per status.
+/// Documented error replies of [`Client::post_usage_query`](crate::Client::post_usage_query), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum PostUsageQueryError {

@@ -10,7 +10,7 @@ use crate::types;
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_data_usage`]: Get data usage of a project
+/// Request builder for [`Client::get_data_usage`](crate::Client::get_data_usage): Get data usage of a project
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -183,7 +183,7 @@ impl<'a> GetDataUsage<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_data_usage`], one variant per status.
+/// Documented error replies of [`Client::get_data_usage`](crate::Client::get_data_usage), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetDataUsageError {

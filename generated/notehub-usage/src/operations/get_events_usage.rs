@@ -10,7 +10,7 @@ use crate::types;
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_events_usage`]: Get events usage of a project
+/// Request builder for [`Client::get_events_usage`](crate::Client::get_events_usage): Get events usage of a project
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -226,7 +226,7 @@ impl<'a> GetEventsUsage<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_events_usage`], one variant per status.
+/// Documented error replies of [`Client::get_events_usage`](crate::Client::get_events_usage), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetEventsUsageError {

@@ -15,7 +15,7 @@ use crate::types;
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_enterprise_agents_units_usage`]: Get enterprise agent units usage
+/// Request builder for [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage): Get enterprise agent units usage
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -235,7 +235,7 @@ impl runtime::Paginated for GetEnterpriseAgentsUnitsUsage<'_> {
     }
 }
 
-/// Documented error replies of [`Client::get_enterprise_agents_units_usage`], one variant per status.
+/// Documented error replies of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetEnterpriseAgentsUnitsUsageError {

@@ -12,7 +12,7 @@ use crate::types;
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_tests_units_usage`]: Get cloud and enterprise agent units usage by test
+/// Request builder for [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage): Get cloud and enterprise agent units usage by test
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -213,7 +213,7 @@ impl runtime::Paginated for GetTestsUnitsUsage<'_> {
     }
 }
 
-/// Documented error replies of [`Client::get_tests_units_usage`], one variant per status.
+/// Documented error replies of [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetTestsUnitsUsageError {

@@ -10,7 +10,7 @@ use crate::types;
 use crate::runtime::{self, ApiResponse, Error, Request, RequestOptions, RetryPolicy};
 use crate::Client;
 
-/// Request builder for [`Client::get_usage`]: Get usage of the organization
+/// Request builder for [`Client::get_usage`](crate::Client::get_usage): Get usage of the organization
 ///
 /// Set optional parameters with its methods, then call [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -130,7 +130,7 @@ impl<'a> GetUsage<'a> {
     }
 }
 
-/// Documented error replies of [`Client::get_usage`], one variant per status.
+/// Documented error replies of [`Client::get_usage`](crate::Client::get_usage), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetUsageError {
