@@ -306,6 +306,9 @@ pub enum ParamLocation {
     Header,
     /// In the `Cookie` header.
     Cookie,
+    /// A field of a `multipart/form-data` body: a property of the body's
+    /// object schema, set like a parameter.
+    Part,
 }
 
 /// How a query array is written.
@@ -350,6 +353,9 @@ pub struct Param {
     pub example: Option<serde_json::Value>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// The media type of a form field (`encoding.{name}.contentType`);
+    /// parts only.
+    pub content_type: Option<String>,
 }
 
 /// How a body is encoded on the wire.
@@ -363,6 +369,9 @@ pub enum Encoding {
     Text,
     /// Anything else, as bytes.
     Bytes,
+    /// `multipart/form-data`, its fields set as parameters
+    /// ([`ParamLocation::Part`]); requests only.
+    Multipart,
 }
 
 /// A request body.
@@ -442,8 +451,12 @@ pub enum TypeRef {
     Json,
     /// A JSON object with any members.
     JsonObject,
-    /// Raw bytes (`application/octet-stream` and other non-text media).
+    /// Raw bytes received (`application/octet-stream` and other non-text
+    /// media): a reply body.
     Bytes,
+    /// Raw bytes sent, from memory, a file or a stream: a request body or
+    /// a form's file field.
+    Upload,
     /// A named type of `Api::types`, by Rust name.
     Named(String),
     /// A list.
@@ -453,6 +466,15 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Whether this is `other`, or holds it as the items of a list or the
+    /// values of a map, however nested.
+    pub fn holds(&self, other: &TypeRef) -> bool {
+        match self {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.holds(other),
+            _ => self == other,
+        }
+    }
+
     /// The named type this is, or holds as the items of a list or the
     /// values of a map, however nested.
     pub fn named(&self) -> Option<&str> {

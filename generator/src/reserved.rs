@@ -4,7 +4,9 @@
 //! every feature and fails on a name it defines that is not listed here.
 
 /// Names the `types` module has in scope itself (std prelude, serde,
-/// chrono, the runtime), so a model may not take them.
+/// chrono, the runtime), so a model may not take them; and `New`, as a
+/// struct `New` with its `new` constructor trips
+/// `clippy::self_named_constructors`.
 pub const TYPES_MODULE: &[&str] = &[
     "BTreeMap",
     "Box",
@@ -14,6 +16,7 @@ pub const TYPES_MODULE: &[&str] = &[
     "Err",
     "Map",
     "NaiveDate",
+    "New",
     "None",
     "Ok",
     "Option",
@@ -70,6 +73,8 @@ pub const OPERATION_TYPES: &[&str] = &[
     "Auth",
     "BoxError",
     "BuildError",
+    "ByteStream",
+    "Bytes",
     "Client",
     "ClientBuilder",
     "ClientCredentials",
@@ -92,13 +97,22 @@ pub const OPERATION_TYPES: &[&str] = &[
     "TokenProvider",
     "TransportError",
     "TransportErrorKind",
+    "Upload",
 ];
 
 /// Methods of `Client` besides the operations. An operation's method is also
 /// its module's and file's name under `src/operations/`, where `mod.rs` is
 /// the layout's own, and `operations` would be `operations::operations`
 /// (`clippy::module_inception`).
-pub const CLIENT_METHODS: &[&str] = &["base_url", "builder", "config", "mod", "new", "operations", "r#mod"];
+///
+/// The mock server's methods share the operations' names, so its own are
+/// here too: `client`, `start`, `uri`, `verify` and `wiremock`.
+pub const CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "client", "config", "mod", "new", "operations", "r#mod", "start", "uri", "verify", "wiremock"];
+
+/// Type names in scope in `src/mock.rs`; model types of these names are
+/// written `types::Name` there.
+pub const MOCK_FILE_TYPES: &[&str] = &["Client", "Mock", "MockServer", "ResponseTemplate"];
 
 /// Methods and fields of `ClientBuilder` besides the server variables'
 /// setters and fields (which share their names).
@@ -124,6 +138,7 @@ pub const CLIENT_BUILDER_METHODS: &[&str] = &[
 /// Methods and fields of an operation's builder besides its parameters.
 pub const OPERATION_BUILDER_METHODS: &[&str] = &[
     "body",
+    "build_request",
     "client",
     "into_items",
     "into_pages",

@@ -234,6 +234,17 @@ impl TransportError {
         TransportError { kind, message, source: Box::new(e), attempts: 1 }
     }
 
+    /// A failure this crate finds itself, such as a reply body that stops
+    /// arriving.
+    pub(crate) fn new(kind: TransportErrorKind, message: String) -> Self {
+        TransportError { kind, source: Box::new(Failure(message.clone())), message, attempts: 1 }
+    }
+
+    /// No reply's head arrived within an attempt's timeout.
+    pub(crate) fn no_reply(timeout: std::time::Duration) -> Self {
+        TransportError::new(TransportErrorKind::Timeout, format!("no reply within the timeout of {timeout:?}"))
+    }
+
     /// The time allowed for all attempts ran out before another could start.
     #[doc(hidden)]
     pub fn deadline(deadline: std::time::Duration, attempts: u32) -> Self {
@@ -271,6 +282,18 @@ impl fmt::Debug for TransportError {
             .finish()
     }
 }
+
+/// The source of a [`TransportError`] this crate finds itself.
+#[derive(Debug)]
+struct Failure(String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failure {}
 
 /// The source of a [`TransportError`] for an overall deadline.
 #[derive(Debug)]

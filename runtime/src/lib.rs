@@ -18,11 +18,14 @@
 #![allow(clippy::result_large_err)]
 
 mod auth;
+mod body;
 pub mod defaults;
 mod double_option;
 mod error;
 mod guard;
 mod intercept;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod oauth;
 mod paginate;
 mod params;
@@ -33,6 +36,9 @@ mod settings;
 mod transport;
 
 pub use auth::{AuthError, TokenFuture, TokenProvider};
+pub use body::{ByteStream, Upload};
+// The chunks of a `ByteStream` and of `Upload::from_stream`.
+pub use bytes::Bytes;
 pub use error::{BuildError, Error, TransportError, TransportErrorKind};
 pub use intercept::{AttemptOutcome, BoxError, Interceptor, OutgoingRequest};
 pub use poll::{PollError, PollOptions};
@@ -44,6 +50,7 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub mod __private {
     pub use super::auth::{set_api_key, ApiKey, Auth, KeyPlace};
+    pub use super::body::{Multipart, Payload};
     pub use super::error::{Secret, SendError};
     pub use super::guard::{check_secure, redirect_policy, server_variable};
     pub use super::intercept::Interceptors;

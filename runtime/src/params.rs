@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::error::Error;
+use super::error::SendError;
 
 /// How a value is written in a path, query or header.
 #[doc(hidden)]
@@ -101,7 +101,7 @@ impl Query {
     /// `name[property]=value` pairs (`style: deepObject`). Absent and null
     /// properties are left out; arrays repeat the key.
     #[doc(hidden)]
-    pub fn push_object<T: serde::Serialize, E>(&mut self, name: &'static str, value: &T, deep: bool) -> Result<(), Error<E>> {
+    pub fn push_object<T: serde::Serialize>(&mut self, name: &'static str, value: &T, deep: bool) -> Result<(), SendError> {
         for (key, value) in object_properties(name, value)? {
             let key: Cow<'static, str> = if deep { Cow::Owned(format!("{name}[{key}]")) } else { Cow::Owned(key) };
             match value {
@@ -119,7 +119,7 @@ impl Query {
     /// An object as one pair (`style: form`, `explode: false`):
     /// `name=p1,a,p2,b`. Absent and null properties are left out.
     #[doc(hidden)]
-    pub fn push_object_joined<T: serde::Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+    pub fn push_object_joined<T: serde::Serialize>(&mut self, name: &'static str, value: &T) -> Result<(), SendError> {
         let mut parts = Vec::new();
         for (key, value) in object_properties(name, value)? {
             parts.push(key);
@@ -171,11 +171,11 @@ impl Query {
 }
 
 /// The non-null properties of an object parameter, in order.
-fn object_properties<T: serde::Serialize, E>(name: &str, value: &T) -> Result<Vec<(String, serde_json::Value)>, Error<E>> {
+fn object_properties<T: serde::Serialize>(name: &str, value: &T) -> Result<Vec<(String, serde_json::Value)>, SendError> {
     let value = serde_json::to_value(value)
-        .map_err(|e| Error::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))?;
+        .map_err(|e| SendError::InvalidRequest(format!("parameter `{name}` cannot be serialized: {e}")))?;
     let serde_json::Value::Object(properties) = value else {
-        return Err(Error::InvalidRequest(format!("parameter `{name}` is not an object")));
+        return Err(SendError::InvalidRequest(format!("parameter `{name}` is not an object")));
     };
     Ok(properties.into_iter().filter(|(_, v)| !v.is_null()).collect())
 }
@@ -183,10 +183,10 @@ fn object_properties<T: serde::Serialize, E>(name: &str, value: &T) -> Result<Ve
 /// Items without a parameter form of their own (objects, lists) as JSON
 /// values, which are written as JSON text.
 #[doc(hidden)]
-pub fn json_values<T: serde::Serialize, E>(values: &[T]) -> Result<Vec<serde_json::Value>, Error<E>> {
+pub fn json_values<T: serde::Serialize>(values: &[T]) -> Result<Vec<serde_json::Value>, SendError> {
     values
         .iter()
-        .map(|v| serde_json::to_value(v).map_err(|e| Error::InvalidRequest(format!("a parameter value cannot be serialized: {e}"))))
+        .map(|v| serde_json::to_value(v).map_err(|e| SendError::InvalidRequest(format!("a parameter value cannot be serialized: {e}"))))
         .collect()
 }
 
@@ -224,9 +224,9 @@ mod tests {
             ("form, array", |q, a, _| q.push_joined("color", a, ","), "color=blue,black,brown"),
             ("spaceDelimited, array", |q, a, _| q.push_joined("color", a, " "), "color=blue%20black%20brown"),
             ("pipeDelimited, array", |q, a, _| q.push_joined("color", a, "|"), "color=blue|black|brown"),
-            ("form, explode, object", |q, _, o| q.push_object::<_, ()>("color", o, false).unwrap(), "B=150&G=200&R=100"),
-            ("form, object", |q, _, o| q.push_object_joined::<_, ()>("color", o).unwrap(), "color=B,150,G,200,R,100"),
-            ("deepObject, object", |q, _, o| q.push_object::<_, ()>("color", o, true).unwrap(), "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100"),
+            ("form, explode, object", |q, _, o| q.push_object::<_>("color", o, false).unwrap(), "B=150&G=200&R=100"),
+            ("form, object", |q, _, o| q.push_object_joined::<_>("color", o).unwrap(), "color=B,150,G,200,R,100"),
+            ("deepObject, object", |q, _, o| q.push_object::<_>("color", o, true).unwrap(), "color%5BB%5D=150&color%5BG%5D=200&color%5BR%5D=100"),
             ("form, delimiters in data", |q, _, _| {
                 q.push_joined("v", &["a,b".to_string(), "c|d".to_string(), "e f".to_string()], ",")
             }, "v=a%2Cb,c%7Cd,e+f"),
@@ -244,7 +244,7 @@ mod tests {
         }
         // Absent and null properties are left out; arrays in objects repeat the key.
         let mut query = Query::default();
-        query.push_object::<_, ()>("filter", &serde_json::json!({"status": "open", "tags": ["a", "b"], "gone": null}), true).unwrap();
+        query.push_object::<_>("filter", &serde_json::json!({"status": "open", "tags": ["a", "b"], "gone": null}), true).unwrap();
         assert_eq!(query.encoded(), "filter%5Bstatus%5D=open&filter%5Btags%5D=a&filter%5Btags%5D=b");
     }
 

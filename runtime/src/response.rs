@@ -4,6 +4,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::body::ByteStream;
 use super::error::{excerpt, Error};
 
 /// A successful reply: the decoded body with the status and headers it came with.
@@ -133,6 +134,9 @@ pub struct RawResponse {
     /// How many attempts the request took.
     #[doc(hidden)]
     pub attempts: u32,
+    /// A successful reply's body, unread, when the request asked for it so.
+    #[doc(hidden)]
+    pub stream: Option<ByteStream>,
 }
 
 impl RawResponse {
@@ -172,6 +176,16 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn bytes<E>(mut self) -> Result<ApiResponse<Vec<u8>>, Error<E>> {
         let body = Vec::from(std::mem::take(&mut self.body));
+        Ok(self.success(body))
+    }
+
+    /// A success whose body is read as it arrives.
+    #[doc(hidden)]
+    pub fn stream<E>(mut self) -> Result<ApiResponse<ByteStream>, Error<E>> {
+        let body = match self.stream.take() {
+            Some(stream) => stream,
+            None => ByteStream::from_bytes(std::mem::take(&mut self.body)),
+        };
         Ok(self.success(body))
     }
 
@@ -262,6 +276,7 @@ mod tests {
             body: bytes::Bytes::from(body.to_string()),
             request_id: None,
             attempts: 1,
+            stream: None,
         };
         raw.json::<T, ()>().unwrap_err()
     }

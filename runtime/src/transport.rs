@@ -3,11 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
 use super::auth::{ApiKey, Auth, KeyPlace};
+use super::body::{ByteStream, Multipart, Payload, Upload};
 use super::error::{SendError, TransportError};
 use super::intercept::{extra_headers, AttemptOutcome, Interceptors, OutgoingRequest};
 use super::guard::{check_path, encode_cookie, read_body};
@@ -85,7 +86,11 @@ pub struct Request {
     #[doc(hidden)]
     pub accept: Option<&'static str>,
     #[doc(hidden)]
-    pub body: Option<(&'static str, Vec<u8>)>,
+    pub body: Option<Payload>,
+    /// Whether a successful reply's body is handed over unread, as a
+    /// [`ByteStream`].
+    #[doc(hidden)]
+    pub stream_reply: bool,
 }
 
 impl Request {
@@ -101,6 +106,7 @@ impl Request {
             cookies: Vec::new(),
             accept: None,
             body: None,
+            stream_reply: false,
         }
     }
 
@@ -109,7 +115,7 @@ impl Request {
     pub fn json_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T) -> Result<(), SendError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| SendError::InvalidRequest(format!("the body cannot be serialized: {e}")))?;
-        self.body = Some((content_type, bytes));
+        self.body = Some(Payload::Bytes(content_type, bytes.into()));
         Ok(())
     }
 
@@ -118,14 +124,26 @@ impl Request {
     pub fn form_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T) -> Result<(), SendError> {
         let text = serde_urlencoded::to_string(body)
             .map_err(|e| SendError::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
-        self.body = Some((content_type, text.into_bytes()));
+        self.body = Some(Payload::Bytes(content_type, text.into_bytes().into()));
         Ok(())
     }
 
-    /// Sends `bytes` as they are.
+    /// Sends `text` as it is.
     #[doc(hidden)]
-    pub fn raw_body(&mut self, content_type: &'static str, bytes: Vec<u8>) {
-        self.body = Some((content_type, bytes));
+    pub fn text_body(&mut self, content_type: &'static str, text: &str) {
+        self.body = Some(Payload::Bytes(content_type, bytes::Bytes::copy_from_slice(text.as_bytes())));
+    }
+
+    /// Sends raw bytes from memory, a file or a stream.
+    #[doc(hidden)]
+    pub fn upload_body(&mut self, content_type: &'static str, upload: &Upload) {
+        self.body = Some(Payload::Upload(content_type, upload.clone()));
+    }
+
+    /// Sends a `multipart/form-data` body.
+    #[doc(hidden)]
+    pub fn multipart_body(&mut self, form: Multipart) {
+        self.body = Some(Payload::Multipart(form));
     }
 }
 
@@ -181,6 +199,8 @@ async fn send_in_span(
     let deadline_at = deadline.map(|d| Instant::now() + d);
     // A POST or PATCH may have been processed before the connection dropped.
     let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
+    // A body read from a stream is gone once sent: no second attempt.
+    let replayable = request.body.as_ref().map_or(true, Payload::is_replayable);
     // Whether waiting `wait` before another attempt still leaves time for it.
     let time_for = |wait: Duration| deadline_at.map_or(true, |at| Instant::now() + wait < at);
     // `attempt` counts against the retry policy; `sent` counts requests sent,
@@ -216,10 +236,12 @@ async fn send_in_span(
         for (name, value) in &fixed {
             builder = builder.header(name.clone(), value.clone());
         }
-        if let Some((content_type, bytes)) = &request.body {
-            builder = builder.header(CONTENT_TYPE, static_value(content_type)?).body(bytes.clone());
+        if let Some(payload) = &request.body {
+            builder = payload.attach_to(builder).await.map_err(|e| e.with_attempts(sent))?;
         }
-        if let Some(timeout) = attempt_timeout {
+        // reqwest's timeout covers reading the body too; a streamed body
+        // is bounded chunk by chunk instead (`ByteStream`).
+        if let Some(timeout) = attempt_timeout.filter(|_| !request.stream_reply) {
             builder = builder.timeout(timeout);
         }
         let mut outgoing = builder.build().map_err(|e| SendError::from_reqwest(hide_url(e)))?;
@@ -232,7 +254,17 @@ async fn send_in_span(
         }
 
         let started = Instant::now();
-        let outcome = config.http.execute(outgoing).await.map_err(hide_url);
+        let outcome = match attempt_timeout.filter(|_| request.stream_reply) {
+            Some(limit) => match tokio::time::timeout(limit, config.http.execute(outgoing)).await {
+                Ok(outcome) => outcome.map_err(Failure::Http),
+                Err(_) => Err(Failure::NoReply(TransportError::no_reply(limit))),
+            },
+            None => config.http.execute(outgoing).await.map_err(Failure::Http),
+        };
+        let outcome = outcome.map_err(|f| match f {
+            Failure::Http(e) => Failure::Http(hide_url(e)),
+            other => other,
+        });
         let elapsed = started.elapsed();
         let latency_ms = elapsed.as_millis() as u64;
         span.record("attempt", sent);
@@ -240,16 +272,22 @@ async fn send_in_span(
         for interceptor in &config.interceptors.0 {
             let reply = match &outcome {
                 Ok(response) => Ok((response.status(), response.headers())),
-                Err(e) => Err(e as &(dyn std::error::Error + 'static)),
+                Err(Failure::Http(e)) => Err(e as &(dyn std::error::Error + 'static)),
+                Err(Failure::NoReply(e)) => Err(e as &(dyn std::error::Error + 'static)),
             };
             interceptor.after_attempt(&AttemptOutcome { operation_id: request.operation_id, attempt: sent, elapsed, reply });
         }
         let response = match outcome {
             Ok(response) => response,
-            Err(e) => {
+            Err(Failure::NoReply(e)) => return Err(SendError::Timeout(e.with_attempts(sent))),
+            Err(Failure::Http(e)) => {
                 let wait = policy.backoff(attempt);
-                let retry =
-                    idempotent && !e.is_timeout() && !e.is_builder() && attempt < policy.max_attempts() && time_for(wait);
+                let retry = idempotent
+                    && replayable
+                    && !e.is_timeout()
+                    && !e.is_builder()
+                    && attempt < policy.max_attempts()
+                    && time_for(wait);
                 tracing::debug!(attempt, latency_ms, error = %e, retry, "request failed");
                 if retry {
                     tokio::time::sleep(wait).await;
@@ -261,14 +299,14 @@ async fn send_in_span(
         let status = response.status();
         span.record("status", status.as_u16());
         tracing::debug!(attempt, latency_ms, status = status.as_u16(), "reply received");
-        if status == StatusCode::UNAUTHORIZED && config.auth.can_refresh() && !refreshed_token {
+        if status == StatusCode::UNAUTHORIZED && config.auth.can_refresh() && !refreshed_token && replayable {
             // The token may have been revoked early: fetch a new one, once.
             refreshed_token = true;
             config.auth.invalidate();
             attempt -= 1;
             continue;
         }
-        if is_retryable_status(status) && attempt < policy.max_attempts() {
+        if is_retryable_status(status) && attempt < policy.max_attempts() && replayable {
             let wait = policy.retry_after(response.headers()).unwrap_or_else(|| policy.backoff(attempt));
             if time_for(wait) {
                 tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying after {status}");
@@ -280,9 +318,21 @@ async fn send_in_span(
         // Taken, not cloned: the body is read next and the reply dropped.
         let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers, config.request_id_headers);
+        if request.stream_reply && status.is_success() {
+            let stream = ByteStream::from_reply(response, config.max_response_bytes, attempt_timeout, key_in_query);
+            let body = bytes::Bytes::new();
+            return Ok(RawResponse { status, headers, body, request_id, attempts: sent, stream: Some(stream) });
+        }
         let body = read_body(response, config.max_response_bytes, key_in_query).await.map_err(|e| e.with_attempts(sent))?;
-        return Ok(RawResponse { status, headers, body, request_id, attempts: sent });
+        return Ok(RawResponse { status, headers, body, request_id, attempts: sent, stream: None });
     }
+}
+
+/// Why an attempt got no reply.
+enum Failure {
+    Http(reqwest::Error),
+    /// No reply's head within the attempt's timeout (a streamed reply).
+    NoReply(TransportError),
 }
 
 /// The API keys that go in headers, and the `Cookie` header (the request's

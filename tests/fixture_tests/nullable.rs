@@ -9,7 +9,9 @@ use fixtures_nullable::types::Profile;
 use raw_server::one_request_server;
 
 fn profile(bio: Option<Option<String>>) -> Profile {
-    Profile { name: "Ada".into(), nickname: None, bio, age: None }
+    let mut profile = Profile::new("Ada", None);
+    profile.bio = bio;
+    profile
 }
 
 async fn sent(bio: Option<Option<String>>, reply: &'static str) -> (serde_json::Value, Profile) {

@@ -17,8 +17,16 @@ async fn every_style_is_written_as_openapi_defines() {
         .ids([1, 2, 3])
         .words(["one two", "three"])
         .flags(vec![true, false])
-        .color(SearchColor { r: Some(100), g: Some(200) })
-        .filters(vec![SearchFiltersItem { field: Some("a".into()) }])
+        .color({
+            let mut color = SearchColor::new();
+            (color.r, color.g) = (Some(100), Some(200));
+            color
+        })
+        .filters(vec![{
+            let mut item = SearchFiltersItem::new();
+            item.field = Some("a".into());
+            item
+        }])
         .send()
         .await
         .unwrap();

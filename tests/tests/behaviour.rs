@@ -313,7 +313,7 @@ async fn a_client_query_polls_with_the_client_id_of_the_request() {
         .respond_with(json(200, r#"{"queryStatus": "Complete"}"#))
         .mount(&server)
         .await;
-    let query = genesys_cloud_usage::types::ApiUsageClientQuery { interval: "x".into(), ..Default::default() };
+    let query = genesys_cloud_usage::types::ApiUsageClientQuery::new("x");
     let reply = genesys(&server).post_oauth_client_usage_query("c-7", query).send_and_poll(quick_polls()).await.unwrap();
     assert_eq!(reply.status(), 200);
 }

@@ -156,9 +156,9 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
     }
     write_workspace(&workspace, &members);
     let target = workspace.join("target");
-    let clippy = cargo(&workspace, &target, &["clippy", "--offline", "--workspace", "--quiet", "--", "-D", "warnings"]);
+    let clippy = cargo(&workspace, &target, &["clippy", "--offline", "--workspace", "--all-features", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
-    let doc = cargo(&workspace, &target, &["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
+    let doc = cargo(&workspace, &target, &["doc", "--offline", "--workspace", "--all-features", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 }
 
@@ -168,7 +168,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
 fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
     let mut members = Vec::new();
-    for fixture in ["unions", "header_params", "query_styles", "auth_schemes", "nullable"] {
+    for fixture in ["unions", "header_params", "query_styles", "client_features", "nullable"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
         let options = Options::new(name.clone(), format!("tests/fixtures/{fixture}.yaml")).with_runtime(runtime());
@@ -184,6 +184,6 @@ fn fixture_crates_behave_as_documented() {
         members.push(name);
     }
     write_workspace(&workspace, &members);
-    let test = cargo(&workspace, &workspace.join("target"), &["test", "--offline", "--quiet", "--workspace", "--tests"]);
+    let test = cargo(&workspace, &workspace.join("target"), &["test", "--offline", "--quiet", "--workspace", "--all-features", "--tests"]);
     assert!(test.status.success(), "the fixture tests failed:\n{}", text(&test));
 }

@@ -15,8 +15,8 @@ fn each_readme_lists_every_operation_of_its_spec() {
         let examples = readme.matches("```rust,no_run").count();
         assert_eq!(
             examples,
-            api.operations.len() + 2,
-            "{spec}: one example per operation, plus getting started and request control"
+            api.operations.len() + 3,
+            "{spec}: one example per operation, plus getting started, request control and the mock server"
         );
         for op in &api.operations {
             let row = format!("| [`{0}`](#{0}) | `{1} {2}` |", op.rust_name, op.method.as_str(), op.path);
@@ -27,7 +27,17 @@ fn each_readme_lists_every_operation_of_its_spec() {
             }
             checked += 1;
         }
-        for section in ["## Authentication", "## Servers", "## Errors", "## Retries, timeouts and request control", "## Pagination", "## Long-running operations"] {
+        for section in [
+            "## Authentication",
+            "## Servers",
+            "## Errors",
+            "## Retries, timeouts and request control",
+            "## Models that survive spec changes",
+            "## Files",
+            "## Testing your application",
+            "## Pagination",
+            "## Long-running operations",
+        ] {
             assert!(readme.contains(section), "{spec}: no {section}");
         }
     }

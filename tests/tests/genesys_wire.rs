@@ -35,12 +35,10 @@ fn body_json(request: &wiremock::Request) -> Value {
 #[tokio::test]
 async fn post_usage_query_sends_the_query_as_json() {
     let server = server_answering(202, "application/json", ACCEPTED).await;
-    let query = ApiUsageOrganizationQuery {
-        interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".into(),
-        granularity: Some(Granularity::Day),
-        metrics: Some(vec![UsageMetric::Requests, UsageMetric::Status429]),
-        group_by: Some(vec![UsageOrganizationGroupBy::TemplateUri, UsageOrganizationGroupBy::HttpMethod]),
-    };
+    let mut query = ApiUsageOrganizationQuery::new("2024-05-01T00:00:00/2024-05-08T00:00:00");
+    query.granularity = Some(Granularity::Day);
+    query.metrics = Some(vec![UsageMetric::Requests, UsageMetric::Status429]);
+    query.group_by = Some(vec![UsageOrganizationGroupBy::TemplateUri, UsageOrganizationGroupBy::HttpMethod]);
     let reply = client(&server.uri()).post_usage_query(query).send().await.unwrap();
 
     let request = only_request(&server).await;
@@ -66,7 +64,7 @@ async fn post_usage_query_sends_the_query_as_json() {
 #[tokio::test]
 async fn optional_body_fields_are_left_out_not_sent_as_null() {
     let server = server_answering(202, "application/json", ACCEPTED).await;
-    let query = ApiUsageClientQuery { interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(), ..Default::default() };
+    let query = ApiUsageClientQuery::new("2024-05-01T00:00:00/2024-05-02T00:00:00");
     client(&server.uri()).post_oauth_client_usage_query("client/1", query).send().await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/api/v2/oauth/clients/client%2F1/usage/query");
@@ -76,13 +74,11 @@ async fn optional_body_fields_are_left_out_not_sent_as_null() {
 #[tokio::test]
 async fn post_usage_simplesearch_sends_every_filter() {
     let server = server_answering(202, "application/json", ACCEPTED).await;
-    let search = ApiUsageSimpleSearch {
-        interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(),
-        metrics: Some(vec![UsageSearchMetric::Status200, UsageSearchMetric::TemplateUri]),
-        oauth_client_names: Some(vec!["Reporting".into()]),
-        http_methods: Some(vec![HttpMethod::Get, HttpMethod::Post]),
-        template_uris: Some(vec!["api/v2/users".into()]),
-    };
+    let mut search = ApiUsageSimpleSearch::new("2024-05-01T00:00:00/2024-05-02T00:00:00");
+    search.metrics = Some(vec![UsageSearchMetric::Status200, UsageSearchMetric::TemplateUri]);
+    search.oauth_client_names = Some(vec!["Reporting".into()]);
+    search.http_methods = Some(vec![HttpMethod::Get, HttpMethod::Post]);
+    search.template_uris = Some(vec!["api/v2/users".into()]);
     client(&server.uri()).post_usage_simplesearch(search).send().await.unwrap();
     let request = only_request(&server).await;
     assert_eq!(request.url.path(), "/api/v2/usage/simplesearch");
@@ -163,7 +159,7 @@ async fn errors_decode_into_error_body_with_nested_errors() {
         "limit": {"key": "requests", "namespace": "platform.api", "value": 300}
     }"#;
     let server = server_answering(429, "application/json", body).await;
-    let query = ApiUsageOrganizationQuery { interval: "x".into(), ..Default::default() };
+    let query = ApiUsageOrganizationQuery::new("x");
     let err = client(&server.uri()).post_usage_query(query).send().await.unwrap_err();
     let Error::Api(api) = err else { panic!("expected a documented error, got {err:?}") };
     assert_eq!(api.status(), 429);
@@ -229,7 +225,7 @@ async fn every_documented_error_status_decodes_into_its_variant() {
 #[tokio::test]
 async fn queries_accept_200_as_well_as_202() {
     let server = server_answering(200, "application/json", ACCEPTED).await;
-    let query = ApiUsageOrganizationQuery { interval: "x".into(), ..Default::default() };
+    let query = ApiUsageOrganizationQuery::new("x");
     let reply = client(&server.uri()).post_usage_query(query).send().await.unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(reply.body().execution_id.as_deref(), Some("e-1"));

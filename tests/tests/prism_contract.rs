@@ -64,25 +64,19 @@ async fn genesys_requests_conform_to_the_spec() {
     let prism = Prism::serve("genesys-cloud-usage.yaml");
     let client = genesys_cloud_usage::Client::builder().base_url(&prism.url).bearer_token("t").build().unwrap();
     let interval = "2024-05-01T00:00:00/2024-05-08T00:00:00";
-    let org_query = ApiUsageOrganizationQuery {
-        interval: interval.into(),
-        granularity: Some(Granularity::Day),
-        metrics: Some(vec![UsageMetric::Requests, UsageMetric::Status429]),
-        group_by: Some(vec![UsageOrganizationGroupBy::UserId]),
-    };
-    let client_query = ApiUsageClientQuery {
-        interval: interval.into(),
-        granularity: Some(Granularity::Week),
-        metrics: Some(vec![UsageMetric::Status200]),
-        group_by: Some(vec![UsageClientGroupBy::TemplateUri, UsageClientGroupBy::HttpMethod]),
-    };
-    let search = ApiUsageSimpleSearch {
-        interval: interval.into(),
-        metrics: Some(vec![UsageSearchMetric::ClientName, UsageSearchMetric::Status429]),
-        oauth_client_names: Some(vec!["Reporting".into()]),
-        http_methods: Some(vec![HttpMethod::Get]),
-        template_uris: Some(vec!["api/v2/users/{userId}".into()]),
-    };
+    let mut org_query = ApiUsageOrganizationQuery::new(interval);
+    org_query.granularity = Some(Granularity::Day);
+    org_query.metrics = Some(vec![UsageMetric::Requests, UsageMetric::Status429]);
+    org_query.group_by = Some(vec![UsageOrganizationGroupBy::UserId]);
+    let mut client_query = ApiUsageClientQuery::new(interval);
+    client_query.granularity = Some(Granularity::Week);
+    client_query.metrics = Some(vec![UsageMetric::Status200]);
+    client_query.group_by = Some(vec![UsageClientGroupBy::TemplateUri, UsageClientGroupBy::HttpMethod]);
+    let mut search = ApiUsageSimpleSearch::new(interval);
+    search.metrics = Some(vec![UsageSearchMetric::ClientName, UsageSearchMetric::Status429]);
+    search.oauth_client_names = Some(vec!["Reporting".into()]);
+    search.http_methods = Some(vec![HttpMethod::Get]);
+    search.template_uris = Some(vec!["api/v2/users/{userId}".into()]);
     assert_clean("postUsageQuery", client.post_usage_query(org_query).send().await, |r| r.headers());
     assert_clean("postOauthClientUsageQuery", client.post_oauth_client_usage_query("c 1/2", client_query).send().await, |r| r.headers());
     assert_clean("postUsageSimplesearch", client.post_usage_simplesearch(search).send().await, |r| r.headers());

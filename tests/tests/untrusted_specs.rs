@@ -35,20 +35,20 @@ fn spec_text_never_becomes_code_or_markup() {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
     let cargo = |args: &[&str]| cargo(&workspace, &target, args);
 
-    let clippy = cargo(&["clippy", "--offline", "--quiet", "--", "-D", "warnings"]);
+    let clippy = cargo(&["clippy", "--offline", "--all-features", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
-    let doc = cargo(&["doc", "--offline", "--no-deps", "--quiet"]);
+    let doc = cargo(&["doc", "--offline", "--all-features", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 
     // The generator's examples: one per client method, the crate's
-    // getting-started example, and the same in the README, which also has
-    // the request-control example.
-    let doctests = cargo(&["test", "--offline", "--doc"]);
+    // getting-started example, the mock module's, and the same in the
+    // README, which also has the request-control example.
+    let doctests = cargo(&["test", "--offline", "--all-features", "--doc"]);
     let out = text(&doctests);
     assert!(doctests.status.success(), "a doctest failed, so spec text was compiled:\n{out}");
-    let expected = format!("test result: ok. {} passed; 0 failed", 2 * operations + 3);
+    let expected = format!("test result: ok. {} passed; 0 failed", 2 * operations + 5);
     assert!(out.contains(&expected), "expected `{expected}`:\n{out}");
-    let list = cargo(&["test", "--offline", "--doc", "--", "--list"]);
+    let list = cargo(&["test", "--offline", "--all-features", "--doc", "--", "--list"]);
     let mut names: Vec<String> = String::from_utf8_lossy(&list.stdout)
         .lines()
         .filter(|l| l.ends_with(": test"))

@@ -35,12 +35,12 @@ fn vendored_crates_build_and_pass_their_doctests_outside_the_workspace() {
     let cargo = |args: &[&str]| cargo(&workspace, &target, args);
 
     let clippy =
-        cargo(&["clippy", "--offline", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+        cargo(&["clippy", "--offline", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
-    let doc = cargo(&["doc", "--offline", "--workspace", "--no-deps", "--quiet"]);
+    let doc = cargo(&["doc", "--offline", "--workspace", "--all-features", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
     // The doctests, and the runtime's own unit tests in their copies.
-    let tests = cargo(&["test", "--offline", "--workspace"]);
+    let tests = cargo(&["test", "--offline", "--workspace", "--all-features"]);
     let out = text(&tests);
     assert!(tests.status.success(), "tests failed:\n{out}");
     let doctests = out.lines().filter(|l| l.starts_with("test result: ok.") && !l.contains(" 0 passed")).count();

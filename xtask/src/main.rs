@@ -159,13 +159,15 @@ fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
 fn test() -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
-        .args(["test", "--workspace", "--all-targets"])
+        // All features: the generated crates' `mock` module and the README
+        // example that uses it are tested too.
+        .args(["test", "--workspace", "--all-targets", "--all-features"])
         .current_dir(workspace_root())
         .status()?;
     if !status.success() {
         bail!("tests failed");
     }
-    let status = Command::new(&cargo).args(["test", "--workspace", "--doc"]).current_dir(workspace_root()).status()?;
+    let status = Command::new(&cargo).args(["test", "--workspace", "--doc", "--all-features"]).current_dir(workspace_root()).status()?;
     if !status.success() {
         bail!("doc tests failed");
     }

@@ -18,12 +18,9 @@ use genesys_cloud_usage::Client;
 const WARM_UP: usize = 500;
 
 fn query() -> ApiUsageOrganizationQuery {
-    ApiUsageOrganizationQuery {
-        interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".into(),
-        granularity: Some(Granularity::Day),
-        metrics: None,
-        group_by: None,
-    }
+    let mut query = ApiUsageOrganizationQuery::new("2024-05-01T00:00:00/2024-05-08T00:00:00");
+    query.granularity = Some(Granularity::Day);
+    query
 }
 
 #[tokio::main(flavor = "current_thread")]

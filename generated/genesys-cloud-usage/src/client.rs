@@ -323,10 +323,7 @@ impl Client {
     /// let reply = client
     ///     .post_oauth_client_usage_query(
     ///         "18a4c365-7ea3-4f0d-9fb7-884fb4d2e9c6",
-    ///         ApiUsageClientQuery {
-    ///             interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
-    ///             ..Default::default()
-    ///         },
+    ///         ApiUsageClientQuery::new("2024-05-01T00:00:00/2024-05-08T00:00:00"),
     ///     )
     ///     .send()
     ///     .await?;
@@ -364,10 +361,9 @@ impl Client {
     ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
     ///     .build()?;
     /// let reply = client
-    ///     .post_usage_query(ApiUsageOrganizationQuery {
-    ///         interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
-    ///         ..Default::default()
-    ///     })
+    ///     .post_usage_query(
+    ///         ApiUsageOrganizationQuery::new("2024-05-01T00:00:00/2024-05-08T00:00:00"),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());
@@ -404,10 +400,9 @@ impl Client {
     ///     .client_credentials(std::env::var("CLIENT_ID")?, std::env::var("CLIENT_SECRET")?)
     ///     .build()?;
     /// let reply = client
-    ///     .post_usage_simplesearch(ApiUsageSimpleSearch {
-    ///         interval: "2024-05-01T00:00:00/2024-05-08T00:00:00".to_string(),
-    ///         ..Default::default()
-    ///     })
+    ///     .post_usage_simplesearch(
+    ///         ApiUsageSimpleSearch::new("2024-05-01T00:00:00/2024-05-08T00:00:00"),
+    ///     )
     ///     .send()
     ///     .await?;
     /// println!("{} {:?}", reply.status(), reply.body());

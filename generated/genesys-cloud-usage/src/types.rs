@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 
 /// The request body of [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageClientQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
     pub interval: String,
-    /// `granularity`.
+    /// `granularity`: a `Granularity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<Granularity>,
     /// Metrics to return; all available metrics when omitted.
@@ -27,12 +28,27 @@ pub struct ApiUsageClientQuery {
     pub group_by: Option<Vec<UsageClientGroupBy>>,
 }
 
+impl ApiUsageClientQuery {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(interval: impl Into<String>) -> Self {
+        Self {
+            interval: interval.into(),
+            granularity: None,
+            metrics: None,
+            group_by: None,
+        }
+    }
+}
+
 /// The request body of [`Client::post_usage_query`](crate::Client::post_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageOrganizationQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
     pub interval: String,
-    /// `granularity`.
+    /// `granularity`: a `Granularity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub granularity: Option<Granularity>,
     /// Metrics to return; all available metrics when omitted.
@@ -44,8 +60,23 @@ pub struct ApiUsageOrganizationQuery {
     pub group_by: Option<Vec<UsageOrganizationGroupBy>>,
 }
 
+impl ApiUsageOrganizationQuery {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(interval: impl Into<String>) -> Self {
+        Self {
+            interval: interval.into(),
+            granularity: None,
+            metrics: None,
+            group_by: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageQueryResult {
     /// The rows of the result; empty while the query runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,9 +85,22 @@ pub struct ApiUsageQueryResult {
     #[serde(rename = "queryStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_status: Option<ApiUsageQueryResultQueryStatus>,
-    /// `cursors`.
+    /// `cursors`: a `Cursors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursors: Option<Cursors>,
+}
+
+impl ApiUsageQueryResult {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            results: None,
+            query_status: None,
+            cursors: None,
+        }
+    }
 }
 
 /// Status of the query.
@@ -135,6 +179,7 @@ impl ToParam for ApiUsageQueryResultQueryStatus {
 
 /// Request counts of one group over one granularity period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageRow {
     /// ID of the OAuth client.
     #[serde(rename = "clientId")]
@@ -183,8 +228,32 @@ pub struct ApiUsageRow {
     pub date: Option<DateTime<Utc>>,
 }
 
+impl ApiUsageRow {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            client_id: None,
+            client_name: None,
+            organization_id: None,
+            user_id: None,
+            template_uri: None,
+            http_method: None,
+            status200: None,
+            status300: None,
+            status400: None,
+            status500: None,
+            status429: None,
+            requests: None,
+            date: None,
+        }
+    }
+}
+
 /// The request body of [`Client::post_usage_simplesearch`](crate::Client::post_usage_simplesearch).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
     pub interval: String,
@@ -205,8 +274,24 @@ pub struct ApiUsageSimpleSearch {
     pub template_uris: Option<Vec<String>>,
 }
 
+impl ApiUsageSimpleSearch {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(interval: impl Into<String>) -> Self {
+        Self {
+            interval: interval.into(),
+            metrics: None,
+            oauth_client_names: None,
+            http_methods: None,
+            template_uris: None,
+        }
+    }
+}
+
 /// Cursors for paging through search results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cursors {
     /// Cursor of the page before this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,29 +301,54 @@ pub struct Cursors {
     pub after: Option<String>,
 }
 
+impl Cursors {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self { before: None, after: None }
+    }
+}
+
 /// The `details` field of [`ErrorBody`](struct@ErrorBody).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Detail {
-    /// `errorCode`.
+    /// `errorCode`: text.
     #[serde(rename = "errorCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `fieldName`.
+    /// `fieldName`: text.
     #[serde(rename = "fieldName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `entityId`.
+    /// `entityId`: text.
     #[serde(rename = "entityId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entityName`.
+    /// `entityName`: text.
     #[serde(rename = "entityName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
 }
 
+impl Detail {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            error_code: None,
+            field_name: None,
+            entity_id: None,
+            entity_name: None,
+        }
+    }
+}
+
 /// The body of every Genesys Cloud error response.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// What went wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,11 +359,11 @@ pub struct ErrorBody {
     /// HTTP status of the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
-    /// `entityId`.
+    /// `entityId`: text.
     #[serde(rename = "entityId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `entityName`.
+    /// `entityName`: text.
     #[serde(rename = "entityName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
@@ -261,7 +371,7 @@ pub struct ErrorBody {
     #[serde(rename = "messageWithParams")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_with_params: Option<String>,
-    /// `messageParams`.
+    /// `messageParams`: a map from names to strings.
     #[serde(rename = "messageParams")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_params: Option<BTreeMap<String, String>>,
@@ -269,15 +379,36 @@ pub struct ErrorBody {
     #[serde(rename = "contextId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
-    /// `details`.
+    /// `details`: a list of `Detail` values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<Detail>>,
     /// Nested errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorBody>>,
-    /// `limit`.
+    /// `limit`: a `Limit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<Limit>,
+}
+
+impl ErrorBody {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            code: None,
+            status: None,
+            entity_id: None,
+            entity_name: None,
+            message_with_params: None,
+            message_params: None,
+            context_id: None,
+            details: None,
+            errors: None,
+            limit: None,
+        }
+    }
 }
 
 /// Date granularity of the results.
@@ -454,16 +585,30 @@ impl ToParam for HttpMethod {
 
 /// The limit that was exceeded.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Limit {
-    /// `key`.
+    /// `key`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Namespace of the limit, such as `platform.api`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `value`.
+    /// `value`: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
+}
+
+impl Limit {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            namespace: None,
+            value: None,
+        }
+    }
 }
 
 /// A dimension an OAuth client's usage query can group by.
@@ -546,6 +691,7 @@ impl ToParam for UsageClientGroupBy {
 
 /// The body of [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageExecutionResult {
     /// ID of the query execution; pass it to the matching results operation.
     #[serde(rename = "executionId")]
@@ -555,6 +701,18 @@ pub struct UsageExecutionResult {
     #[serde(rename = "resultsUri")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_uri: Option<String>,
+}
+
+impl UsageExecutionResult {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            execution_id: None,
+            results_uri: None,
+        }
+    }
 }
 
 /// A metric a usage query can select.

@@ -42,6 +42,8 @@
 #![deny(missing_docs)]
 #![allow(clippy::result_large_err)]
 mod client;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operations;
 /// The runtime as generated code names it: its public items and the
 /// helpers only generated code uses. Not every API uses every helper.
@@ -61,7 +63,8 @@ pub use runtime::{
     Interceptor, OutgoingRequest, RetryPolicy, TokenFuture, TokenProvider,
     TransportError, TransportErrorKind,
 };
-/// The README's examples, compiled by `cargo test --doc`.
-#[cfg(doctest)]
+/// The README's examples, compiled by `cargo test --doc --features mock`
+/// (one is a test against the mock server).
+#[cfg(all(doctest, feature = "mock"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

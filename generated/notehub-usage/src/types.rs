@@ -87,8 +87,9 @@ impl ToParam for Aggregate {
 
 /// Data usage of one connectivity type, device or fleet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataUsageSeries {
-    /// `data`.
+    /// `data`: a list of `UsageData` values.
     pub data: Vec<UsageData>,
     /// Device UID (present when aggregating by `device`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +108,23 @@ pub struct DataUsageSeries {
     pub psid: Option<String>,
     /// Type of connectivity.
     pub r#type: DataUsageSeriesType,
+}
+
+impl DataUsageSeries {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(data: Vec<UsageData>, r#type: DataUsageSeriesType) -> Self {
+        Self {
+            data,
+            device: None,
+            device_count: None,
+            fleet: None,
+            iccid: None,
+            psid: None,
+            r#type,
+        }
+    }
 }
 
 /// Type of connectivity.
@@ -181,6 +199,7 @@ impl ToParam for DataUsageSeriesType {
 
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s replies of undocumented statuses.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the error.
     pub code: i32,
@@ -199,10 +218,27 @@ pub struct Error {
     pub details: Option<Map<String, Value>>,
 }
 
+impl Error {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(code: i32, err: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            code,
+            err: err.into(),
+            status: status.into(),
+            debug: None,
+            request: None,
+            details: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetDataUsage200Response {
-    /// `data`.
+    /// `data`: a list of `DataUsageSeries` values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DataUsageSeries>>,
     /// True when the result was cut to the requested limit of data points; narrow the range or raise `limit`.
@@ -210,13 +246,35 @@ pub struct GetDataUsage200Response {
     pub truncated: Option<bool>,
 }
 
+impl GetDataUsage200Response {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            truncated: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_sessions_usage`](crate::Client::get_sessions_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetSessionsUsage200Response {
-    /// `sessions`.
+    /// `sessions`: a list of `UsageSessionsData` values.
     pub sessions: Vec<UsageSessionsData>,
     /// True when the result was cut to the requested limit of data points.
     pub truncated: bool,
+}
+
+impl GetSessionsUsage200Response {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(sessions: Vec<UsageSessionsData>, truncated: bool) -> Self {
+        Self { sessions, truncated }
+    }
 }
 
 /// The `period` parameter of [`Client::get_data_usage`](crate::Client::get_data_usage).
@@ -295,15 +353,16 @@ impl ToParam for Period {
 
 /// The `data` field of [`DataUsageSeries`](struct@DataUsageSeries).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageData {
     /// Start of the period.
     pub period: DateTime<Utc>,
-    /// `total_bytes`.
+    /// `total_bytes`: an integer.
     pub total_bytes: i64,
-    /// `uplink_bytes`.
+    /// `uplink_bytes`: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uplink_bytes: Option<i64>,
-    /// `downlink_bytes`.
+    /// `downlink_bytes`: an integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downlink_bytes: Option<i64>,
     /// Billable bytes (packet-based protocols only).
@@ -323,15 +382,35 @@ pub struct UsageData {
     pub downlink_packets: Option<i64>,
 }
 
+impl UsageData {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(period: DateTime<Utc>, total_bytes: i64) -> Self {
+        Self {
+            period,
+            total_bytes,
+            uplink_bytes: None,
+            downlink_bytes: None,
+            billable_bytes_total: None,
+            uplink_bytes_billable: None,
+            downlink_bytes_billable: None,
+            uplink_packets: None,
+            downlink_packets: None,
+        }
+    }
+}
+
 /// The `data` field of [`UsageEventsResponse`](struct@UsageEventsResponse).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageEventsData {
     /// Start of the period.
     pub period: DateTime<Utc>,
-    /// `device`.
+    /// `device`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
-    /// `fleet`.
+    /// `fleet`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet: Option<String>,
     /// Devices counted.
@@ -359,39 +438,103 @@ pub struct UsageEventsData {
     pub notefiles: Option<BTreeMap<String, i64>>,
 }
 
+impl UsageEventsData {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(
+        period: DateTime<Utc>,
+        total_devices: i64,
+        total_events: i64,
+        platform_events: i64,
+        watchdog_events: i64,
+    ) -> Self {
+        Self {
+            period,
+            device: None,
+            fleet: None,
+            total_devices,
+            total_events,
+            billable_events: None,
+            platform_events,
+            watchdog_events,
+            total_fw_updates: None,
+            total_reboots: None,
+            total_days_in_period: None,
+            notefiles: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_events_usage`](crate::Client::get_events_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageEventsResponse {
-    /// `data`.
+    /// `data`: a list of `UsageEventsData` values.
     pub data: Vec<UsageEventsData>,
     /// True when the result was cut to the requested limit of data points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub truncated: Option<bool>,
 }
 
+impl UsageEventsResponse {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(data: Vec<UsageEventsData>) -> Self {
+        Self { data, truncated: None }
+    }
+}
+
 /// The `sessions` field of [`GetSessionsUsage200Response`](struct@GetSessionsUsage200Response).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageSessionsData {
     /// Start of the period.
     pub period: DateTime<Utc>,
-    /// `device`.
+    /// `device`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
-    /// `fleet`.
+    /// `fleet`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet: Option<String>,
-    /// `sessions`.
+    /// `sessions`: an integer.
     pub sessions: i64,
     /// First-sync sessions in the period.
     pub first_sync_sessions: i64,
     /// TLS sessions in the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sessions: Option<i64>,
-    /// `total_bytes`.
+    /// `total_bytes`: an integer.
     pub total_bytes: i64,
-    /// `total_devices`.
+    /// `total_devices`: an integer.
     pub total_devices: i64,
     /// Sessions per transport prefix (such as `cell`, `wifi`, `ntn`, `lorawan`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions_by_transport: Option<BTreeMap<String, i64>>,
+}
+
+impl UsageSessionsData {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(
+        period: DateTime<Utc>,
+        sessions: i64,
+        first_sync_sessions: i64,
+        total_bytes: i64,
+        total_devices: i64,
+    ) -> Self {
+        Self {
+            period,
+            device: None,
+            fleet: None,
+            sessions,
+            first_sync_sessions,
+            tls_sessions: None,
+            total_bytes,
+            total_devices,
+            sessions_by_transport: None,
+        }
+    }
 }

@@ -11,72 +11,128 @@ use serde::{Deserialize, Serialize};
 
 /// The `allocations` field of [`UnitAllocationSummary`](struct@UnitAllocationSummary).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AllocationUnitUsageBreakdown {
-    /// `productName`.
+    /// `productName`: text.
     #[serde(rename = "productName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
-    /// `allocatedUnits`.
+    /// `allocatedUnits`: an integer.
     #[serde(rename = "allocatedUnits")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_units: Option<i64>,
 }
 
+impl AllocationUnitUsageBreakdown {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            product_name: None,
+            allocated_units: None,
+        }
+    }
+}
+
 /// The `endpointAgentsEmbedded` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsEmbedded {
-    /// `aid`.
+    /// `aid`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
-    /// `endpointAgentsEmbeddedUsed`.
+    /// `endpointAgentsEmbeddedUsed`: an integer.
     #[serde(rename = "endpointAgentsEmbeddedUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
+impl EndpointAgentsEmbedded {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_embedded_used: None,
+        }
+    }
+}
+
 /// The `endpointAgentsEssentials` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsEssentials {
-    /// `aid`.
+    /// `aid`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
-    /// `endpointAgentsEssentialsUsed`.
+    /// `endpointAgentsEssentialsUsed`: an integer.
     #[serde(rename = "endpointAgentsEssentialsUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
+impl EndpointAgentsEssentials {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_essentials_used: None,
+        }
+    }
+}
+
 /// The `endpointAgents` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsUsage {
-    /// `aid`.
+    /// `aid`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
-    /// `endpointAgentsUsed`.
+    /// `endpointAgentsUsed`: an integer.
     #[serde(rename = "endpointAgentsUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_agents_used: Option<i64>,
 }
 
+impl EndpointAgentsUsage {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_used: None,
+        }
+    }
+}
+
 /// The `enterpriseAgentUnits` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentUnits {
     /// Account group owning the units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
@@ -84,22 +140,39 @@ pub struct EnterpriseAgentUnits {
     #[serde(rename = "agentId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `agentName`.
+    /// `agentName`: text.
     #[serde(rename = "agentName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
-    /// `enterpriseUnitsUsed`.
+    /// `enterpriseUnitsUsed`: an integer.
     #[serde(rename = "enterpriseUnitsUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_units_used: Option<i64>,
-    /// `enterpriseUnitsProjected`.
+    /// `enterpriseUnitsProjected`: an integer.
     #[serde(rename = "enterpriseUnitsProjected")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_units_projected: Option<i64>,
 }
 
+impl EnterpriseAgentUnits {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            agent_id: None,
+            agent_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+        }
+    }
+}
+
 /// The `breakdowns` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Account group whose tests use the units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,36 +199,80 @@ pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     pub enterprise_units_projected: Option<i64>,
 }
 
+impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            agent_id: None,
+            agent_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+        }
+    }
+}
+
 /// The `enterpriseAgents` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgents {
-    /// `aid`.
+    /// `aid`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
-    /// `enterpriseAgentsUsed`.
+    /// `enterpriseAgentsUsed`: an integer.
     #[serde(rename = "enterpriseAgentsUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_agents_used: Option<i64>,
 }
 
+impl EnterpriseAgents {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            enterprise_agents_used: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentsUsage {
-    /// `breakdowns`.
+    /// `breakdowns`: a list of `EnterpriseAgentUnitsByTestOwnerAccountGroup` values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
-    /// `_links`.
+    /// `_links`: a `PaginationLinks`.
     #[serde(rename = "_links")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PaginationLinks>,
 }
 
+impl EnterpriseAgentsUsage {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            breakdowns: None,
+            links: None,
+        }
+    }
+}
+
 /// An RFC 9457 problem detail.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// URI reference identifying the problem type; `about:blank` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +289,21 @@ pub struct Error {
     /// URI reference identifying this occurrence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+}
+
+impl Error {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            title: None,
+            status: None,
+            detail: None,
+            instance: None,
+        }
+    }
 }
 
 /// A resource `/usage` can expand.
@@ -262,6 +394,7 @@ impl ToParam for ExpandUsageOptions {
 
 /// A HAL link.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// A URI or URI template.
     pub href: String,
@@ -288,45 +421,88 @@ pub struct Link {
     pub hreflang: Option<String>,
 }
 
+impl Link {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: href.into(),
+            templated: None,
+            r#type: None,
+            deprecation: None,
+            name: None,
+            profile: None,
+            title: None,
+            hreflang: None,
+        }
+    }
+}
+
 /// The `_links` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginationLinks {
-    /// `previous`.
+    /// `previous`: a `Link`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Link>,
-    /// `next`.
+    /// `next`: a `Link`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Link>,
-    /// `self`.
+    /// `self`: a `Link`.
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Link>,
+}
+
+impl PaginationLinks {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            previous: None,
+            next: None,
+            self_: None,
+        }
+    }
 }
 
 /// The `_links` field of [`Usage`](struct@Usage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SelfLinks {
-    /// `self`.
+    /// `self`: a `Link`.
     #[serde(rename = "self")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Link>,
 }
 
+impl SelfLinks {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self { self_: None }
+    }
+}
+
 /// The `tests` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestUsage {
     /// Account group owning the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
-    /// `accountGroupName`.
+    /// `accountGroupName`: text.
     #[serde(rename = "accountGroupName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_group_name: Option<String>,
-    /// `testId`.
+    /// `testId`: text.
     #[serde(rename = "testId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_id: Option<String>,
-    /// `testName`.
+    /// `testName`: text.
     #[serde(rename = "testName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_name: Option<String>,
@@ -334,41 +510,85 @@ pub struct TestUsage {
     #[serde(rename = "testType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_type: Option<String>,
-    /// `cloudUnitsUsed`.
+    /// `cloudUnitsUsed`: an integer.
     #[serde(rename = "cloudUnitsUsed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_units_used: Option<i64>,
-    /// `cloudUnitsProjected`.
+    /// `cloudUnitsProjected`: an integer.
     #[serde(rename = "cloudUnitsProjected")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_units_projected: Option<i64>,
 }
 
+impl TestUsage {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            test_id: None,
+            test_name: None,
+            test_type: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestsUsage {
-    /// `breakdowns`.
+    /// `breakdowns`: a list of `UnitsByTests` values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<UnitsByTests>>,
-    /// `_links`.
+    /// `_links`: a `PaginationLinks`.
     #[serde(rename = "_links")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PaginationLinks>,
 }
 
+impl TestsUsage {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            breakdowns: None,
+            links: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `401` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnauthorizedError {
-    /// `error`.
+    /// `error`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `error_description`.
+    /// `error_description`: text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
 }
 
+impl UnauthorizedError {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            error: None,
+            error_description: None,
+        }
+    }
+}
+
 /// The `allocations` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitAllocationSummary {
     /// Allocation units used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,13 +596,27 @@ pub struct UnitAllocationSummary {
     /// Allocation units projected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projected: Option<i64>,
-    /// `allocations`.
+    /// `allocations`: a list of `AllocationUnitUsageBreakdown` values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
+impl UnitAllocationSummary {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            used: None,
+            projected: None,
+            allocations: None,
+        }
+    }
+}
+
 /// The `breakdowns` field of [`TestsUsage`](struct@TestsUsage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitsByTests {
     /// Account group owning the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -425,22 +659,53 @@ pub struct UnitsByTests {
     pub is_instant_test: Option<bool>,
 }
 
+impl UnitsByTests {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+            test_id: None,
+            test_name: None,
+            test_type: None,
+            is_instant_test: None,
+        }
+    }
+}
+
 /// The body of [`Client::get_usage`](crate::Client::get_usage)'s `200` reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Usage {
-    /// `usage`.
+    /// `usage`: a `UsageDetails`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<UsageDetails>,
-    /// `_links`.
+    /// `_links`: a `SelfLinks`.
     #[serde(rename = "_links")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<SelfLinks>,
 }
 
+impl Usage {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self { usage: None, links: None }
+    }
+}
+
 /// The `usage` field of [`Usage`](struct@Usage).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageDetails {
-    /// `quota`.
+    /// `quota`: a `UsageQuota`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<UsageQuota>,
     /// Cloud units used so far in the period.
@@ -518,13 +783,45 @@ pub struct UsageDetails {
     #[serde(rename = "enterpriseAgents")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_agents: Option<Vec<EnterpriseAgents>>,
-    /// `allocations`.
+    /// `allocations`: a `UnitAllocationSummary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<UnitAllocationSummary>,
 }
 
+impl UsageDetails {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            quota: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+            cloud_units_next_billing_period: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+            enterprise_units_next_billing_period: None,
+            connected_devices_units_used: None,
+            connected_devices_units_projected: None,
+            connected_devices_units_next_billing_period: None,
+            endpoint_agents_used: None,
+            endpoint_agents_essentials_used: None,
+            endpoint_agents_embedded_used: None,
+            enterprise_agents_used: None,
+            enterprise_agent_units: None,
+            tests: None,
+            endpoint_agents: None,
+            endpoint_agents_essentials: None,
+            endpoint_agents_embedded: None,
+            enterprise_agents: None,
+            allocations: None,
+        }
+    }
+}
+
 /// The `quota` field of [`UsageDetails`](struct@UsageDetails).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageQuota {
     /// Start of the usage period (UTC).
     #[serde(rename = "monthStart")]
@@ -560,8 +857,27 @@ pub struct UsageQuota {
     pub enterprise_agents_included: Option<i64>,
 }
 
+impl UsageQuota {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            month_start: None,
+            month_end: None,
+            cloud_units_included: None,
+            device_agents_included: None,
+            endpoint_agents_included: None,
+            endpoint_agents_essentials_included: None,
+            endpoint_agents_embedded_included: None,
+            enterprise_agents_included: None,
+        }
+    }
+}
+
 /// A problem detail listing invalid fields.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// URI reference identifying the problem type; `about:blank` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,8 +899,25 @@ pub struct ValidationError {
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
+impl ValidationError {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            title: None,
+            status: None,
+            detail: None,
+            instance: None,
+            errors: None,
+        }
+    }
+}
+
 /// The `errors` field of [`ValidationError`](struct@ValidationError).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationErrorItem {
     /// Error code, documented by the vendor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -595,4 +928,17 @@ pub struct ValidationErrorItem {
     /// Short summary of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl ValidationErrorItem {
+    /// Makes a value from the required fields, in the spec's order; the
+    /// optional fields start as `None`, to be set on the value.
+    #[inline]
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            field: None,
+            message: None,
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! `Client`, its builder, server-variable enums, and one method per operation.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::escape::{code, doc_attrs, line, paragraphs, prose};
 use super::operation::{argument_type, named_imports};
@@ -33,19 +33,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let methods = api.operations.iter().map(|op| {
         let name = ident(&op.rust_name);
         let builder = ident(&op.type_name);
-        let mut args = Vec::new();
-        let mut values = Vec::new();
-        for p in op.params.iter().filter(|p| p.required) {
-            let pname = ident(&p.rust_name);
-            let (ty, value) = argument_type(&p.ty, api, &mut uses, &pname);
-            args.push(quote!(#pname: #ty));
-            values.push(value);
-        }
-        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            let ty = uses.ty(&body.ty);
-            args.push(quote!(body: #ty));
-            values.push(quote!(body));
-        }
+        let (args, values): (Vec<_>, Vec<_>) = arguments(api, op, &mut uses).into_iter().map(|(arg, _, value)| (arg, value)).unzip();
         let example = super::example::operation_example(examples, op);
         let docs = doc_attrs(&format!("{}\n\n# Example\n\n```no_run\n{}\n```", operation_doc(op), example.doctest));
         let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
@@ -293,6 +281,19 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
             }
         }
     }
+}
+
+/// The operation method's arguments, its required parameters and body: for
+/// each, `name: type`, the name, and the value its builder takes.
+pub fn arguments(api: &Api, op: &crate::ir::Operation, uses: &mut Uses) -> Vec<(TokenStream, TokenStream, TokenStream)> {
+    let mut out = Vec::new();
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| (format_ident!("body"), &b.ty));
+    let params = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.rust_name), &p.ty));
+    for (name, ty) in params.chain(body) {
+        let (arg_ty, value) = argument_type(ty, api, uses, &name);
+        out.push((quote!(#name: #arg_ty), quote!(#name), value));
+    }
+    out
 }
 
 fn operation_doc(op: &crate::ir::Operation) -> String {

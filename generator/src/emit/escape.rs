@@ -38,6 +38,49 @@ pub fn method_link(rust_name: &str) -> String {
     }
 }
 
+/// What a value of `ty` is, in words, for an element the spec leaves
+/// undescribed: its format where that says more than the Rust type (a
+/// date-time is RFC 3339), a named type by name (unlinked: the field's or
+/// argument's type beside it links it already). No spec text but type names,
+/// which are identifiers.
+pub fn kind_phrase(ty: &crate::ir::TypeRef) -> String {
+    use crate::ir::TypeRef;
+    match ty {
+        TypeRef::String => "text".into(),
+        TypeRef::Bool => "true or false".into(),
+        TypeRef::I32 => "a 32-bit integer".into(),
+        TypeRef::I64 => "an integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "a number".into(),
+        TypeRef::DateTime => "an RFC 3339 date-time".into(),
+        TypeRef::Date => "a date (`YYYY-MM-DD`)".into(),
+        TypeRef::Json => "any JSON value".into(),
+        TypeRef::JsonObject => "a JSON object".into(),
+        TypeRef::Bytes => "raw bytes".into(),
+        TypeRef::Upload => "a file or other raw bytes".into(),
+        TypeRef::Named(n) => format!("a `{}`", n.trim_start_matches("r#")),
+        TypeRef::Array(item) => format!("a list of {}", plural(item)),
+        TypeRef::Map(value) => format!("a map from names to {}", plural(value)),
+    }
+}
+
+fn plural(ty: &crate::ir::TypeRef) -> String {
+    use crate::ir::TypeRef;
+    match ty {
+        TypeRef::String => "strings".into(),
+        TypeRef::Bool => "booleans".into(),
+        TypeRef::I32 | TypeRef::I64 => "integers".into(),
+        TypeRef::F32 | TypeRef::F64 => "numbers".into(),
+        TypeRef::DateTime => "RFC 3339 date-times".into(),
+        TypeRef::Date => "dates (`YYYY-MM-DD`)".into(),
+        TypeRef::Json => "JSON values".into(),
+        TypeRef::JsonObject => "JSON objects".into(),
+        TypeRef::Bytes | TypeRef::Upload => "files".into(),
+        TypeRef::Named(n) => format!("`{}` values", n.trim_start_matches("r#")),
+        TypeRef::Array(_) => "lists".into(),
+        TypeRef::Map(_) => "maps".into(),
+    }
+}
+
 /// Escaped spec text, or `fallback` when the spec says nothing.
 pub fn or_else(text: Option<&str>, fallback: impl FnOnce() -> String) -> String {
     match text.map(prose) {

@@ -80,7 +80,7 @@ impl<'a> Examples<'a> {
 impl Examples<'_> {
     /// A fresh set of example values, for one program.
     fn values(&self) -> Values<'_> {
-        Values { types: &self.types, defaults: &self.defaults, used: BTreeSet::new(), uses_chrono: false }
+        Values { types: &self.types, defaults: &self.defaults, used: BTreeSet::new(), uses_chrono: false, uses_upload: false }
     }
 }
 
@@ -89,6 +89,7 @@ struct Values<'a> {
     defaults: &'a BTreeSet<String>,
     used: BTreeSet<String>,
     uses_chrono: bool,
+    uses_upload: bool,
 }
 
 impl<'a> Values<'a> {
@@ -115,6 +116,11 @@ impl<'a> Values<'a> {
             }
             TypeRef::F32 | TypeRef::F64 => quote!(1.0),
             TypeRef::Bytes => quote!(b"data".to_vec()),
+            // A file, read as it is sent: what uploads are mostly for.
+            TypeRef::Upload => {
+                self.uses_upload = true;
+                quote!(Upload::from_path("report.csv"))
+            }
             TypeRef::DateTime => {
                 self.uses_chrono = true;
                 quote!(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default())
@@ -158,21 +164,19 @@ impl<'a> Values<'a> {
                 if depth > 3 && has_default {
                     return quote!(#id::default());
                 }
-                let mut inits = Vec::new();
-                for f in fields {
-                    let field = ident(&f.rust_name);
-                    if f.required && !f.nullable {
-                        let value = self.of(&f.ty, f.example.as_ref(), &f.api_name, false, depth + 1);
-                        let value = if f.boxed { quote!(Box::new(#value)) } else { value };
-                        inits.push(quote!(#field: #value));
-                    } else if !has_default {
-                        inits.push(quote!(#field: None));
+                // The struct's `new`, which takes the required fields.
+                let mut args = Vec::new();
+                for f in fields.iter().filter(|f| f.required) {
+                    if f.nullable {
+                        args.push(quote!(None));
+                    } else {
+                        args.push(self.of(&f.ty, f.example.as_ref(), &f.api_name, f.ty == TypeRef::String, depth + 1));
                     }
                 }
-                if has_default {
-                    quote!(#id { #(#inits,)* ..Default::default() })
+                if args.is_empty() && has_default {
+                    quote!(#id::default())
                 } else {
-                    quote!(#id { #(#inits),* })
+                    quote!(#id::new(#(#args),*))
                 }
             }
         }
@@ -229,7 +233,7 @@ fn make_example(examples: &Examples<'_>, op: &Operation) -> Example {
             .await?;
         println!("{} {:?}", reply.status(), reply.body());
     };
-    render(api, crate_name, &values, &[], quote!(), call)
+    render(api, crate_name, &values, Kind::Call, quote!(), call)
 }
 
 /// The operation the crate-wide examples call: one without required
@@ -284,19 +288,65 @@ pub fn request_control(examples: &Examples<'_>) -> Option<Example> {
         println!("{} after {} attempt(s)", reply.status(), reply.attempts());
     };
     let extra = [quote!(AttemptOutcome), quote!(BoxError), quote!(Interceptor), quote!(OutgoingRequest), quote!(RetryPolicy)];
-    Some(render(api, crate_name, &values, &extra, items, call))
+    Some(render(api, crate_name, &values, Kind::Control(&extra), items, call))
 }
 
-/// The program: imports, `items`, and `main` running `body`. `extra` names
-/// more of the crate root's exports to import.
-fn render(api: &Api, crate_name: &str, values: &Values<'_>, extra: &[TokenStream], items: TokenStream, body: TokenStream) -> Example {
+/// What a program shows, which decides what it imports from the crate root.
+#[derive(Clone, Copy)]
+enum Kind<'a> {
+    /// A client and a call: `Client`.
+    Call,
+    /// Request control: `Client` and these.
+    Control(&'a [TokenStream]),
+    /// A test against the mock server: `mock::MockServer`.
+    Mock,
+}
+
+/// A test of application code against the `mock` feature's server: expect
+/// the getting-started call, answer it with a typed body, make the call.
+pub fn mock(examples: &Examples<'_>) -> Option<Example> {
+    let (api, crate_name) = (examples.api, examples.crate_name);
+    let op = first_operation(api)?;
+    let mut values = examples.values();
+    let method = ident(&op.rust_name);
+    let args = required_arguments(&mut values, op);
+    let (status, body) = super::mock::first_success(op);
+    let status = Literal::u16_unsuffixed(status);
+    let reply = match body {
+        None => quote!(()),
+        Some(b) => match b.encoding {
+            crate::ir::Encoding::Json => values.of(&b.ty, None, "reply", false, 0),
+            crate::ir::Encoding::Text => quote!("text".to_string()),
+            _ => quote!(b"data".to_vec()),
+        },
+    };
+    let call = quote! {
+        let server = MockServer::start().await;
+        server.#method(#(#args),*).times(1).respond(#reply).await;
+        // The application's code, given the server's client (or its `uri()`).
+        let reply = server.client().#method(#(#args),*).send().await?;
+        assert_eq!(reply.status(), #status);
+    };
+    Some(render(api, crate_name, &values, Kind::Mock, quote!(), call))
+}
+
+/// The program: imports, `items`, and `main` running `body`.
+fn render(api: &Api, crate_name: &str, values: &Values<'_>, kind: Kind<'_>, items: TokenStream, body: TokenStream) -> Example {
     let used = &values.used;
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
-    let mut root = vec![quote!(Client)];
-    root.extend(extra.iter().cloned());
-    let time_import = if extra.is_empty() { quote!() } else { quote!(use std::time::Duration;) };
+    let mut root = match kind {
+        Kind::Call => vec![quote!(Client)],
+        Kind::Control(extra) => std::iter::once(quote!(Client)).chain(extra.iter().cloned()).collect(),
+        Kind::Mock => vec![quote!(mock::MockServer)],
+    };
+    if values.uses_upload {
+        root.push(quote!(Upload));
+    }
+    let time_import = if matches!(kind, Kind::Control(_)) { quote!(use std::time::Duration;) } else { quote!() };
     if let Some(var) = api.servers.first().and_then(|s| s.variables.iter().find(|v| !v.allowed.is_empty())) {
-        if api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. })) {
+        // `client_builder` names the server variable's enum.
+        let oauth = api.security.iter().any(|s| matches!(s.kind, SecurityKind::OAuth2ClientCredentials { .. }));
+        if oauth && !matches!(kind, Kind::Mock) {
             let ty = ident(&var.type_name);
             root.push(quote!(#ty));
         }

@@ -61,14 +61,20 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
             dependencies.insert("apigen-runtime", toml_edit::value(dependency));
         }
         crate::Runtime::Vendored => {
+            // The runtime's requirement where both name a crate: it asks for
+            // more features (reqwest's `multipart` and `stream`).
             for (name, requirement) in runtime["dependencies"].as_table().expect("the runtime has [dependencies]").iter() {
-                if !dependencies.contains_key(name) {
-                    dependencies.insert(name, requirement.clone());
-                }
+                dependencies.insert(name, requirement.clone());
             }
+
         }
     }
     dependencies.sort_values();
+    doc["features"]["mock"] = match &options.runtime {
+        crate::Runtime::Crate { .. } => toml_edit::value(toml_edit::Array::from_iter(["apigen-runtime/mock"])),
+        // The runtime's own, for the copy's `cfg`s.
+        crate::Runtime::Vendored => runtime["features"]["mock"].clone(),
+    };
     GeneratedFile {
         path: "Cargo.toml".into(),
         contents: format!(
@@ -92,6 +98,10 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
         Some(example) => format!("```rust,no_run\n{}```", example.program),
         None => "The spec has no operations.".to_string(),
     };
+    let mock = match super::example::mock(examples) {
+        Some(example) => format!("```rust,no_run\n{}```", example.program),
+        None => String::new(),
+    };
     let request_control = match super::example::request_control(examples) {
         Some(example) => format!("```rust,no_run\n{}```", example.program),
         None => String::new(),
@@ -112,6 +122,8 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
                 ("description", &prose(api.description.as_deref().unwrap_or(""))),
                 ("getting_started", &getting_started),
                 ("request_control", &request_control),
+                ("mock", &mock),
+                ("files", &files(api)),
                 ("operations", &operations_table(api)),
                 ("authentication", &authentication(api)),
                 ("servers", &servers(server)),
@@ -129,6 +141,39 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
             ],
         ),
     }
+}
+
+/// Uploads and downloads, where the API has them.
+fn files(api: &Api) -> String {
+    let mut text = Vec::new();
+    let form = api.operations.iter().any(|o| o.params.iter().any(|p| p.location == crate::ir::ParamLocation::Part));
+    let (uploads, downloads) = (super::sends_files(api), super::streams_replies(api));
+    if uploads {
+        text.push(
+            "A raw request body or a form's file field takes an `Upload`: bytes in memory (`Vec<u8>`, `Bytes`, \
+             `String`), `Upload::from_path(path)`, a file opened and read as it is sent and never held in memory \
+             whole, or `Upload::from_stream(stream)`. `.file_name(..)` and `.content_type(..)` set what a form \
+             part says. Bytes and files are sent again on a retry; a stream is read once, so a request that \
+             sends one is not retried.",
+        );
+    }
+    if form {
+        text.push(
+            "A `multipart/form-data` body's fields are the operation's parameters marked `form` in its \
+             details: files as `Upload`, scalars as text, objects as JSON.",
+        );
+    }
+    if downloads {
+        text.push(
+            "A raw reply body is a `ByteStream`, read as it arrives: `write_to(&mut file)` copies it to a file \
+             chunk by chunk, `collect()` reads it into memory (up to `max_response_size`), and it is a \
+             `Stream` of `Bytes`. Each chunk must come within the request's timeout of the one before.",
+        );
+    }
+    if text.is_empty() {
+        return "The API sends and receives no raw files.".into();
+    }
+    text.join("\n\n")
 }
 
 fn operations_table(api: &Api) -> String {
@@ -311,6 +356,7 @@ fn details(api: &Api, examples: &super::example::Examples<'_>) -> String {
                     crate::ir::ParamLocation::Query => "query",
                     crate::ir::ParamLocation::Header => "header",
                     crate::ir::ParamLocation::Cookie => "cookie",
+                    crate::ir::ParamLocation::Part => "form",
                 };
                 out.push_str(&format!(
                     "| `{}` ({}) | {location} | `{}` | {} | {} | {} |\n",
@@ -325,6 +371,9 @@ fn details(api: &Api, examples: &super::example::Examples<'_>) -> String {
             out.push('\n');
         }
         let body = match &op.body {
+            None if op.params.iter().any(|p| p.location == crate::ir::ParamLocation::Part) => {
+                "`multipart/form-data`: the parameters in `form`".to_string()
+            }
             Some(b) => format!(
                 "`{}` ({}, {})",
                 type_name(&b.ty),
@@ -335,6 +384,7 @@ fn details(api: &Api, examples: &super::example::Examples<'_>) -> String {
         };
         let returns = match success(op) {
             Success::Empty => "`()`".to_string(),
+            Success::One(crate::ir::TypeRef::Bytes) => "`ByteStream`, read as it arrives".to_string(),
             Success::One(t) => format!("`{}`", type_name(t)),
             Success::Several(_) => format!("`{}`", op.response_name),
         };

@@ -7,6 +7,7 @@ mod escape;
 mod example;
 mod field_path;
 mod manifest;
+mod mock;
 mod operation;
 mod rust_type;
 mod types;
@@ -18,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ident::ident;
-use crate::ir::{Api, Operation, TypeDef};
+use crate::ir::{Api, Operation, TypeDef, TypeRef};
 use crate::{GeneratedFile, Options};
 
 /// The runtime crate's source, copied into a crate made with
@@ -26,11 +27,13 @@ use crate::{GeneratedFile, Options};
 /// module's `mod.rs`.
 const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("body.rs", include_str!("../../../runtime/src/body.rs")),
     ("defaults.rs", include_str!("../../../runtime/src/defaults.rs")),
     ("double_option.rs", include_str!("../../../runtime/src/double_option.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("guard.rs", include_str!("../../../runtime/src/guard.rs")),
     ("intercept.rs", include_str!("../../../runtime/src/intercept.rs")),
+    ("mock.rs", include_str!("../../../runtime/src/mock.rs")),
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
     ("paginate.rs", include_str!("../../../runtime/src/paginate.rs")),
@@ -128,6 +131,7 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
                     Done::Files(vec![
                         rust("src/lib.rs", format("src/lib.rs", lib_file(api, &examples, options))?),
                         rust("src/client.rs", format("src/client.rs", client::client_file(api, &examples))?),
+                        rust("src/mock.rs", format("src/mock.rs", mock::mock_file(api, example::mock(&examples).as_ref().map(|e| e.program.as_str())))?),
                         manifest::readme(api, options, &examples),
                     ])
                 }
@@ -217,6 +221,7 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
     };
     let paginated = api.operations.iter().any(|o| o.pagination.is_some());
     let polled = api.operations.iter().any(|o| o.poll.is_some());
+    let (uploads, downloads) = (sends_files(api), streams_replies(api));
     let mut guide = vec![
         format!("# {} client", escape::line(&api.title)),
         description,
@@ -254,6 +259,16 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
              which polls the status operation until done or failed, returning the result or a [`PollError`]."
             .into());
     }
+    if uploads {
+        guide.push("- **Files**: raw bodies and a form's file fields take an [`Upload`]: bytes in memory, \
+             a file read as it is sent ([`Upload::from_path`]), or a stream."
+            .into());
+    }
+    if downloads {
+        guide.push("- **Downloads**: a raw reply body is a [`ByteStream`], read as it arrives: \
+             [`ByteStream::write_to`] copies it into a file, [`ByteStream::collect`] into memory."
+            .into());
+    }
     guide.push("The crate's README has a section on each, with every operation's parameters, statuses and an example.".into());
     let text = guide.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join("\n\n");
     let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
@@ -270,11 +285,18 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         crate::Runtime::Vendored => (quote!(#[allow(dead_code, unused_imports)] mod apigen_runtime;), quote!(crate::apigen_runtime)),
     };
     // Only crates that poll export polling's types.
-    let poll_exports = if polled {
+    let mut poll_exports = if polled {
         quote!(pub use runtime::{PollError, PollOptions};)
     } else {
         quote!()
     };
+    // And only crates that send or receive raw bodies, their types.
+    match (uploads, downloads) {
+        (true, true) => poll_exports.extend(quote!(pub use runtime::{ByteStream, Bytes, Upload};)),
+        (true, false) => poll_exports.extend(quote!(pub use runtime::{Bytes, Upload};)),
+        (false, true) => poll_exports.extend(quote!(pub use runtime::{ByteStream, Bytes};)),
+        (false, false) => {}
+    }
     quote! {
         #( #![doc = #lines] )*
         #![deny(missing_docs)]
@@ -283,6 +305,8 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         #![allow(clippy::result_large_err)]
 
         mod client;
+        #[cfg(feature = "mock")]
+        pub mod mock;
         pub mod operations;
         #vendored
         /// The runtime as generated code names it: its public items and the
@@ -304,11 +328,24 @@ fn lib_file(api: &Api, examples: &example::Examples<'_>, options: &Options) -> T
         };
         #poll_exports
 
-        /// The README's examples, compiled by `cargo test --doc`.
-        #[cfg(doctest)]
+        /// The README's examples, compiled by `cargo test --doc --features mock`
+        /// (one is a test against the mock server).
+        #[cfg(all(doctest, feature = "mock"))]
         #[doc = include_str!("../README.md")]
         struct ReadmeDoctests;
     }
+}
+
+/// Whether an operation sends raw bytes: a body or a form's file field.
+fn sends_files(api: &Api) -> bool {
+    api.operations.iter().any(|o| {
+        o.body.as_ref().is_some_and(|b| b.ty == TypeRef::Upload) || o.params.iter().any(|p| p.ty.holds(&TypeRef::Upload))
+    })
+}
+
+/// Whether an operation's reply body is raw bytes, read as a stream.
+fn streams_replies(api: &Api) -> bool {
+    api.operations.iter().any(|o| matches!(operation::success(o), operation::Success::One(TypeRef::Bytes)))
 }
 
 fn operations_mod(api: &Api) -> TokenStream {
@@ -338,7 +375,7 @@ fn operations_mod(api: &Api) -> TokenStream {
 /// How a type reads in prose.
 fn manifest_type_name(ty: &crate::ir::TypeRef) -> String {
     let mut uses = rust_type::Uses::default();
-    uses.ty(ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",")
+    uses.ty(ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",").replace("crate :: ", "")
 }
 
 /// prettyplease puts items right after each other; a blank line after each

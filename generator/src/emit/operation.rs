@@ -31,7 +31,7 @@ pub fn argument_type(ty: &TypeRef, api: &crate::ir::Api, uses: &mut Uses, value:
 }
 
 fn takes_into(ty: &TypeRef, api: &crate::ir::Api) -> bool {
-    matches!(ty, TypeRef::String)
+    matches!(ty, TypeRef::String | TypeRef::Upload)
         || matches!(ty, TypeRef::Named(n) if api.types.iter().any(|t| &t.rust_name == n && matches!(t.kind, crate::ir::TypeKind::Enum { .. })))
 }
 
@@ -103,11 +103,12 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             fields.push(quote!(body: Option<#ty>));
             new_inits.push(quote!(body: None));
             let docs = doc_attrs(&or_else(body.description.as_deref(), || "The request body.".into()));
+            let (arg, value) = argument_type(&body.ty, api, &mut uses, &format_ident!("value"));
             setters.push(quote! {
                 #docs
                 #[inline]
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = Some(value);
+                pub fn body(mut self, value: #arg) -> Self {
+                    self.body = Some(#value);
                     self
                 }
             });
@@ -117,43 +118,65 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
     let path = path_code(op);
     let op_id = &op.api_name;
     let path_template = &op.path;
-    let params_code: Vec<TokenStream> = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| param_code(api, p)).collect();
+    let params_code: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| !matches!(p.location, ParamLocation::Path | ParamLocation::Part))
+        .map(|p| param_code(api, p))
+        .collect();
+    // A multipart body's fields.
+    let parts: Vec<TokenStream> = op.params.iter().filter(|p| p.location == ParamLocation::Part).map(|p| param_code(api, p)).collect();
+    let form_code = if parts.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            let mut form = runtime::Multipart::default();
+            #(#parts)*
+            request.multipart_body(form);
+        }
+    };
     let body_code = match &op.body {
         Some(b) => {
             let mt = &b.media_type;
-            // `reference` for the serializers; `place` to copy bytes from
-            // (`&self.body.clone()` would borrow the clone).
-            let write = |reference: TokenStream, place: TokenStream| match b.encoding {
+            let write = |reference: TokenStream| match b.encoding {
                 Encoding::Json => quote!(request.json_body(#mt, #reference)?;),
                 Encoding::Form => quote!(request.form_body(#mt, #reference)?;),
-                Encoding::Text => quote!(request.raw_body(#mt, #place.as_bytes().to_vec());),
-                Encoding::Bytes => quote!(request.raw_body(#mt, #place.clone());),
+                Encoding::Text => quote!(request.text_body(#mt, #reference);),
+                Encoding::Bytes => quote!(request.upload_body(#mt, #reference);),
+                // Its fields are parameters.
+                Encoding::Multipart => quote!(),
             };
             if b.required {
-                write(quote!(&self.body), quote!(self.body))
+                write(quote!(&self.body))
             } else {
-                let inner = write(quote!(body), quote!(body));
+                let inner = write(quote!(body));
                 quote!(if let Some(body) = &self.body { #inner })
             }
         }
         None => quote!(),
     };
     let accept = accept_header(op);
-    let request_binding = if accept.is_some() || !params_code.is_empty() || op.body.is_some() {
+    let streams = matches!(success(op), Success::One(TypeRef::Bytes));
+    let request_binding = if accept.is_some() || !params_code.is_empty() || op.body.is_some() || !parts.is_empty() || streams {
         quote!(let mut request)
     } else {
         quote!(let request)
     };
-    let accept_code = match accept {
+    let mut accept_code = match accept {
         Some(a) => quote!(request.accept = Some(#a);),
         None => quote!(),
     };
+    if streams {
+        // The reply's body is the caller's to read, as it arrives.
+        accept_code.extend(quote!(request.stream_reply = true;));
+    }
 
     // Success type and the match arms that decode each documented status.
     let success = success(op);
     let success_enum_name = ident(&op.response_name);
     let (ok_ty, success_enum) = match &success {
         Success::Empty => (quote!(()), quote!()),
+        Success::One(TypeRef::Bytes) => (quote!(crate::ByteStream), quote!()),
         Success::One(ty) => (uses.ty(ty), quote!()),
         Success::Several(responses) => {
             let variants = responses.iter().map(|r| {
@@ -293,14 +316,23 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
                 self
             }
 
-            #send_doc
+            /// The request [`send`](Self::send) sends, built from the
+            /// parameters as set.
             #[inline]
-            pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
+            pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
                 #path
                 #request_binding = Request::new(#op_id, Method::#method, #path_template, path);
                 #accept_code
                 #(#params_code)*
                 #body_code
+                #form_code
+                Ok(request)
+            }
+
+            #send_doc
+            #[inline]
+            pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
+                let request = self.build_request()?;
                 let response = runtime::send(self.client.config(), request, &self.options).await?;
                 #dispatch
             }
@@ -385,7 +417,7 @@ fn has_to_param(api: &Api, ty: &TypeRef) -> bool {
                 Some(TypeKind::Alias(target)) => ty = target,
                 _ => return false,
             },
-            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Bytes => return false,
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Bytes | TypeRef::Upload => return false,
             _ => return true,
         }
     }
@@ -397,7 +429,9 @@ fn param_code(api: &Api, p: &Param) -> TokenStream {
     let is_array = matches!(p.ty, TypeRef::Array(_));
     // A list of objects (which OpenAPI leaves undefined) goes out as JSON
     // text per item.
-    let as_json = matches!(&p.ty, TypeRef::Array(item) if !has_to_param(api, item));
+    // (A form writes such a list as one JSON field.)
+    let as_json = p.location != ParamLocation::Part && matches!(&p.ty, TypeRef::Array(item) if !has_to_param(api, item));
+    let api_types = api;
     let api = &p.api_name;
     let write = |value: TokenStream| match p.location {
         ParamLocation::Query if p.style == QueryStyle::ObjectExploded => quote!(request.query.push_object(#api, #value, false)?;),
@@ -415,6 +449,19 @@ fn param_code(api: &Api, p: &Param) -> TokenStream {
         ParamLocation::Header if is_array => quote!(request.headers.push((#api, runtime::join_simple(#value)));),
         ParamLocation::Header => quote!(request.headers.push((#api, runtime::ToParam::to_param(#value)));),
         ParamLocation::Path => quote!(),
+        ParamLocation::Part => {
+            let content_type = match &p.content_type {
+                Some(t) => quote!(Some(#t)),
+                None => quote!(None),
+            };
+            match &p.ty {
+                TypeRef::Upload => quote!(form.file(#api, #value, #content_type);),
+                TypeRef::Array(item) if **item == TypeRef::Upload => quote!(form.file_each(#api, #value, #content_type);),
+                TypeRef::Array(item) if has_to_param(api_types, item) => quote!(form.text_each(#api, #value, #content_type);),
+                ty if !matches!(ty, TypeRef::Array(_)) && has_to_param(api_types, ty) => quote!(form.text(#api, #value, #content_type);),
+                _ => quote!(form.json(#api, #value, #content_type)?;),
+            }
+        }
     };
     let write = |value: TokenStream| {
         if as_json {
@@ -452,7 +499,16 @@ pub fn accept_header(op: &Operation) -> Option<String> {
 }
 
 pub fn param_doc(p: &Param) -> String {
-    let mut text = or_else(p.description.as_deref(), || format!("{}.", code(&p.api_name)));
+    let mut text = or_else(p.description.as_deref(), || {
+        let place = match p.location {
+            ParamLocation::Path => "path parameter",
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+            ParamLocation::Part => "form field",
+        };
+        format!("The {} {place}: {}.", code(&p.api_name), super::escape::kind_phrase(&p.ty))
+    });
     if let Some(default) = &p.default {
         text.push_str(&format!("\n\nThe server's default: {}.", code(default)));
     }
@@ -707,7 +763,7 @@ fn decoder(r: &Response) -> &'static str {
         None => "empty",
         Some(Encoding::Json) => "json",
         Some(Encoding::Text) => "text",
-        Some(Encoding::Bytes | Encoding::Form) => "bytes",
+        Some(Encoding::Bytes | Encoding::Form | Encoding::Multipart) => "bytes",
     }
 }
 
@@ -718,7 +774,10 @@ fn response_handling(
     error_enum: &proc_macro2::Ident,
 ) -> TokenStream {
     let v = ident(&r.variant_name);
-    let decode = format_ident!("{}", decoder(r));
+    let decode = match success {
+        Success::One(TypeRef::Bytes) if r.success => format_ident!("stream"),
+        _ => format_ident!("{}", decoder(r)),
+    };
     if r.success {
         match (success, &r.body) {
             (Success::Several(_), Some(_)) => quote!(response.#decode().map(|r| r.map(#success_enum::#v))),

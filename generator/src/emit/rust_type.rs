@@ -87,6 +87,7 @@ impl Uses {
                 quote!(Map<String, Value>)
             }
             TypeRef::Bytes => quote!(Vec<u8>),
+            TypeRef::Upload => quote!(crate::Upload),
             TypeRef::Named(name) => {
                 self.named.insert(name.clone());
                 let id = ident(name);

@@ -141,6 +141,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     let name = ident(&def.rust_name);
     let docs = doc_attrs(&type_doc(def, places));
     let derive_default = if default { quote!(Default,) } else { quote!() };
+    let constructor = constructor(fields, uses);
     let fields = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let mut ty = uses.ty(&f.ty);
@@ -169,7 +170,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
         if f.deprecated {
             attrs.extend(quote!(#[deprecated]));
         }
-        let mut text = or_else(f.description.as_deref(), || format!("{}.", code(&f.api_name)));
+        let mut text = or_else(f.description.as_deref(), || format!("{}: {}.", code(&f.api_name), super::escape::kind_phrase(&f.ty)));
         if f.required && f.nullable {
             text.push_str("\n\nRequired, but may be `null`.");
         }
@@ -182,7 +183,58 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
+
+        impl #name { #constructor }
+    }
+}
+
+/// `new`, which takes the required fields in order and leaves the optional
+/// ones `None`. The struct is `#[non_exhaustive]`, so a field the spec adds
+/// later breaks no caller: callers build it with `new` (or `default`) and
+/// set optional fields on the value.
+fn constructor(fields: &[Field], uses: &mut Uses) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        let name = ident(&f.rust_name);
+        if !f.required {
+            inits.push(quote!(#name: None));
+            continue;
+        }
+        let ty = uses.ty(&f.ty);
+        // `None` where the argument is the value: shorthand then
+        // (`clippy::redundant_field_names`).
+        let (arg, value) = match (&f.ty, f.nullable, f.boxed) {
+            (_, true, true) => (quote!(Option<#ty>), Some(quote!(#name.map(Box::new)))),
+            (_, true, false) => (quote!(Option<#ty>), None),
+            (TypeRef::String, false, _) => (quote!(impl Into<String>), Some(quote!(#name.into()))),
+            (_, false, true) => (ty, Some(quote!(Box::new(#name)))),
+            (_, false, false) => (ty, None),
+        };
+        args.push(quote!(#name: #arg));
+        inits.push(match value {
+            Some(value) => quote!(#name: #value),
+            None => quote!(#name),
+        });
+    }
+    let mut allows = Vec::new();
+    if args.len() > 7 {
+        allows.push(quote!(clippy::too_many_arguments));
+    }
+    if fields.iter().any(|f| f.deprecated) {
+        allows.push(quote!(deprecated));
+    }
+    let allow = if allows.is_empty() { quote!() } else { quote!(#[allow(#(#allows),*)]) };
+    quote! {
+        /// Makes a value from the required fields, in the spec's order; the
+        /// optional fields start as `None`, to be set on the value.
+        #[inline]
+        #allow
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
     }
 }
 

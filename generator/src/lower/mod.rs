@@ -240,6 +240,6 @@ pub(crate) fn decoded_fragment(reference: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Undoes JSON pointer escaping of one token.
-fn unescape_token(token: &str) -> String {
+pub(super) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use openapiv3::{
-    Operation as OaOperation, Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr,
-    StatusCode,
+    Operation as OaOperation, Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr, Schema,
+    SchemaKind, StatusCode, Type,
 };
 
 use super::schema::Src;
@@ -139,7 +139,11 @@ impl<'a> Lowerer<'a> {
 
         let body = match &op.request_body {
             None => None,
-            Some(rb) => self.lower_body(rb, &format!("{pointer}/requestBody"), &type_name),
+            Some(rb) => {
+                let (body, parts) = self.lower_body(rb, &format!("{pointer}/requestBody"), &type_name, &mut names);
+                params.extend(parts);
+                body
+            }
         };
         let responses = self.lower_responses(op, pointer, &type_name);
         let security: Vec<String> = op
@@ -281,6 +285,7 @@ impl<'a> Lowerer<'a> {
             default,
             example: data.example.clone().or(schema_example),
             deprecated: data.deprecated.unwrap_or(false),
+            content_type: None,
         })
     }
 
@@ -325,13 +330,18 @@ impl<'a> Lowerer<'a> {
         parts
     }
 
+    /// The body, or for a `multipart/form-data` body its fields as
+    /// parameters.
     fn lower_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
         pointer: &str,
         op_type: &str,
-    ) -> Option<Body> {
-        let (component, rb) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies)?;
+        names: &mut Namespace,
+    ) -> (Option<Body>, Vec<Param>) {
+        let Some((component, rb)) = self.resolve(body, pointer, "requestBodies", |c| &c.request_bodies) else {
+            return (None, Vec::new());
+        };
         let Some((media_type, encoding)) = choose_media_type(rb.content.keys(), true) else {
             let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             let message = if kinds.is_empty() {
@@ -342,20 +352,30 @@ impl<'a> Lowerer<'a> {
             self.unsupported(
                 pointer,
                 message,
-                "describe the body as JSON, form, text or `application/octet-stream`",
+                "describe the body as JSON, a form, multipart/form-data, text or `application/octet-stream`",
             );
-            return None;
+            return (None, Vec::new());
         };
         let media = &rb.content[media_type];
+        // Where the body is written: its component, if it is one.
+        let body_pointer = match &component {
+            Some(name) => format!("/components/requestBodies/{}", escape_token(name)),
+            None => pointer.to_string(),
+        };
+        let media_pointer = format!("{body_pointer}/content/{}", escape_token(media_type));
         let ty = match encoding {
+            Encoding::Multipart => {
+                let parts = self.form_parts(media, rb.required, &media_pointer, op_type, names);
+                return (None, parts);
+            }
             Encoding::Text => TypeRef::String,
-            Encoding::Bytes => TypeRef::Bytes,
+            Encoding::Bytes => TypeRef::Upload,
             Encoding::Json | Encoding::Form => {
-                let media_pointer = format!("{pointer}/content/{}/schema", escape_token(media_type));
+                let schema_pointer = format!("{media_pointer}/schema");
                 match &media.schema {
                     Some(s) => {
                         let hint = component.clone().unwrap_or_else(|| format!("{op_type}Request"));
-                        self.shared_type(component.map(|c| format!("requestBodies/{c}")), Src::of(s), &media_pointer, &hint)
+                        self.shared_type(component.map(|c| format!("requestBodies/{c}")), Src::of(s), &schema_pointer, &hint)
                     }
                     None => TypeRef::Json,
                 }
@@ -363,9 +383,113 @@ impl<'a> Lowerer<'a> {
         };
         if encoding == Encoding::Form && !matches!(ty, TypeRef::Named(_) | TypeRef::JsonObject | TypeRef::Map(_)) {
             self.error(pointer, "a form body must be an object", "describe the form's fields as an object schema");
-            return None;
+            return (None, Vec::new());
         }
-        Some(Body { media_type: media_type.clone(), encoding, ty, required: rb.required, description: rb.description.clone() })
+        (Some(Body { media_type: media_type.clone(), encoding, ty, required: rb.required, description: rb.description.clone() }), Vec::new())
+    }
+
+    /// The fields of a `multipart/form-data` body: one per property of its
+    /// object schema, required where the body and the schema both require
+    /// it. A binary string (`format: binary`, or 3.1's `contentMediaType`)
+    /// is a file; an object or a list of objects goes as JSON.
+    fn form_parts(
+        &mut self,
+        media: &openapiv3::MediaType,
+        body_required: bool,
+        pointer: &str,
+        op_type: &str,
+        names: &mut Namespace,
+    ) -> Vec<Param> {
+        let Some((schema, schema_pointer)) = media.schema.as_ref().and_then(|s| self.local_schema(s, format!("{pointer}/schema")))
+        else {
+            self.unsupported(
+                pointer,
+                "a multipart body needs an object schema whose properties are its fields",
+                "describe the form's fields as the properties of an object schema",
+            );
+            return Vec::new();
+        };
+        let (properties, required) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+            SchemaKind::Any(any) if !any.properties.is_empty() => (&any.properties, &any.required),
+            _ => {
+                self.unsupported(
+                    &schema_pointer,
+                    "a multipart body must be an object with properties",
+                    "describe the form's fields as the properties of an object schema",
+                );
+                return Vec::new();
+            }
+        };
+        let mut parts = Vec::new();
+        for (name, property) in properties {
+            let property_pointer = format!("{schema_pointer}/properties/{}", escape_token(name));
+            let ty = match self.binary_shape(property, &property_pointer) {
+                Some(ty) => ty,
+                None => self.type_of(Src::of_boxed(property), &property_pointer, &format!("{op_type}{}", camel(name))),
+            };
+            let data = match property {
+                ReferenceOr::Item(s) => Some(&s.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            parts.push(Param {
+                api_name: name.clone(),
+                rust_name: names.claim(&snake(name)),
+                location: ParamLocation::Part,
+                required: body_required && required.contains(name),
+                ty,
+                style: QueryStyle::FormExploded,
+                description: data.and_then(|d| d.description.clone()),
+                default: data.and_then(|d| d.default.as_ref()).map(|v| v.to_string()),
+                example: data.and_then(|d| d.example.clone()),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                content_type: media.encoding.get(name).and_then(|e| e.content_type.clone()),
+            });
+        }
+        parts
+    }
+
+    /// `Upload` for a binary string, a list of them for a list of binary
+    /// strings; `None` for anything else.
+    fn binary_shape(&self, schema: &ReferenceOr<Box<Schema>>, pointer: &str) -> Option<TypeRef> {
+        let binary = |raw: Option<&serde_json::Value>| {
+            raw.is_some_and(|s| {
+                s.get("format").and_then(|f| f.as_str()) == Some("binary") || s.get("contentMediaType").is_some()
+            })
+        };
+        // The text as written, so 3.1's keywords count as 3.0's do.
+        let raw = self.raw.pointer(pointer);
+        if binary(raw) {
+            return Some(TypeRef::Upload);
+        }
+        if let ReferenceOr::Item(s) = schema {
+            if let SchemaKind::Type(Type::Array(_)) = &s.schema_kind {
+                if binary(raw.and_then(|r| r.get("items"))) {
+                    return Some(TypeRef::Array(Box::new(TypeRef::Upload)));
+                }
+            }
+        }
+        None
+    }
+
+    /// A schema, following `$ref`s to `components/schemas`, with the pointer
+    /// of where it is written.
+    fn local_schema(&self, schema: &'a ReferenceOr<Schema>, pointer: String) -> Option<(&'a Schema, String)> {
+        let doc = self.doc;
+        let (mut schema, mut pointer) = (schema, pointer);
+        // Far more than any real spec chains; a cycle ends here too.
+        for _ in 0..64 {
+            match schema {
+                ReferenceOr::Item(s) => return Some((s, pointer)),
+                ReferenceOr::Reference { reference } => {
+                    let decoded = super::decoded_fragment(reference);
+                    let name = super::unescape_token(decoded.strip_prefix("#/components/schemas/")?);
+                    schema = doc.components.as_ref()?.schemas.get(&name)?;
+                    pointer = format!("/components/schemas/{}", escape_token(&name));
+                }
+            }
+        }
+        None
     }
 
     fn lower_responses(&mut self, op: &OaOperation, pointer: &str, op_type: &str) -> Vec<Response> {
@@ -411,7 +535,7 @@ impl<'a> Lowerer<'a> {
                 Some((media_type, encoding)) => {
                     let ty = match encoding {
                         Encoding::Text => TypeRef::String,
-                        Encoding::Bytes | Encoding::Form => TypeRef::Bytes,
+                        Encoding::Bytes | Encoding::Form | Encoding::Multipart => TypeRef::Bytes,
                         Encoding::Json => {
                             let schema_pointer = format!("{ptr}/content/{}/schema", escape_token(media_type));
                             match &response.content[media_type].schema {
@@ -465,8 +589,8 @@ impl<'a> Lowerer<'a> {
 }
 
 /// The media type the client uses among those documented, and how: JSON
-/// first, then (for requests) forms, then text, then anything as bytes.
-/// Multipart request bodies are not supported yet.
+/// first, then (for requests) URL-encoded and multipart forms, then text,
+/// then anything as bytes. A multipart reply is read as bytes.
 fn choose_media_type<'m>(types: impl Iterator<Item = &'m String>, request: bool) -> Option<(&'m String, Encoding)> {
     let types: Vec<&String> = types.collect();
     let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -476,12 +600,14 @@ fn choose_media_type<'m>(types: impl Iterator<Item = &'m String>, request: bool)
             Some((0, Encoding::Json))
         } else if request && e == "application/x-www-form-urlencoded" {
             Some((1, Encoding::Form))
+        } else if request && e == "multipart/form-data" {
+            Some((2, Encoding::Multipart))
         } else if e.starts_with("text/") {
-            Some((2, Encoding::Text))
+            Some((3, Encoding::Text))
         } else if e.starts_with("multipart/") {
-            if request { None } else { Some((4, Encoding::Bytes)) }
+            if request { None } else { Some((5, Encoding::Bytes)) }
         } else {
-            Some((3, Encoding::Bytes))
+            Some((4, Encoding::Bytes))
         }
     };
     types.into_iter().filter_map(|m| rank(m).map(|(r, e)| (r, m, e))).min_by_key(|(r, _, _)| *r).map(|(_, m, e)| (m, e))

@@ -636,7 +636,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),
         TypeRef::Json | TypeRef::JsonObject => "Object".into(),
-        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Bytes | TypeRef::Upload => "Bytes".into(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
     }

@@ -43,10 +43,7 @@ pub fn genesys(server: &MockServer) -> genesys_cloud_usage::Client {
 
 /// The smallest valid organization usage query.
 pub fn query() -> genesys_cloud_usage::types::ApiUsageOrganizationQuery {
-    genesys_cloud_usage::types::ApiUsageOrganizationQuery {
-        interval: "2024-05-01T00:00:00/2024-05-02T00:00:00".into(),
-        ..Default::default()
-    }
+    genesys_cloud_usage::types::ApiUsageOrganizationQuery::new("2024-05-01T00:00:00/2024-05-02T00:00:00")
 }
 
 /// Answers with each template in turn, then repeats the last.

@@ -77,14 +77,10 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
         self
     }
 
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetOauthClientUsageQueryResultError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/api/v2/oauth/clients/");
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/query/results/");
@@ -96,6 +92,18 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
             path,
         );
         request.accept = Some("application/json");
+        Ok(request)
+    }
+
+    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        Error<GetOauthClientUsageQueryResultError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

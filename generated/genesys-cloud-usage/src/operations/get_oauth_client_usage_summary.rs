@@ -86,14 +86,10 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         self
     }
 
-    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<UsageExecutionResult>,
-        Error<GetOauthClientUsageSummaryError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/api/v2/oauth/clients/");
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/summary");
@@ -107,6 +103,18 @@ impl<'a> GetOauthClientUsageSummary<'a> {
         if let Some(value) = &self.days {
             request.query.push("days", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<UsageExecutionResult>,
+        Error<GetOauthClientUsageSummaryError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

@@ -71,14 +71,10 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
         self
     }
 
-    /// Sends `GET /api/v2/usage/query/{executionId}/results` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetUsageQueryExecutionIdResultsError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/api/v2/usage/query/");
         path.push_str(&runtime::encode_segment(&self.execution_id));
         path.push_str("/results");
@@ -89,6 +85,18 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
             path,
         );
         request.accept = Some("application/json");
+        Ok(request)
+    }
+
+    /// Sends `GET /api/v2/usage/query/{executionId}/results` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        Error<GetUsageQueryExecutionIdResultsError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

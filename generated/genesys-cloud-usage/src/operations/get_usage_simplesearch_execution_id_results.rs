@@ -90,14 +90,10 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         self
     }
 
-    /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetUsageSimplesearchExecutionIdResultsError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/api/v2/usage/simplesearch/");
         path.push_str(&runtime::encode_segment(&self.execution_id));
         path.push_str("/results");
@@ -114,6 +110,18 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
         if let Some(value) = &self.page_size {
             request.query.push("pageSize", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<ApiUsageQueryResult>,
+        Error<GetUsageSimplesearchExecutionIdResultsError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

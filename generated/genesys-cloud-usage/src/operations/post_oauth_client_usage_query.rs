@@ -83,14 +83,10 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         self
     }
 
-    /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<UsageExecutionResult>,
-        Error<PostOauthClientUsageQueryError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/api/v2/oauth/clients/");
         path.push_str(&runtime::encode_segment(&self.client_id));
         path.push_str("/usage/query");
@@ -102,6 +98,18 @@ impl<'a> PostOauthClientUsageQuery<'a> {
         );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
+        Ok(request)
+    }
+
+    /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<UsageExecutionResult>,
+        Error<PostOauthClientUsageQueryError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

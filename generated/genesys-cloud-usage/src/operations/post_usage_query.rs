@@ -77,11 +77,10 @@ impl<'a> PostUsageQuery<'a> {
         self
     }
 
-    /// Sends `POST /api/v2/usage/query` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let path = String::from("/api/v2/usage/query");
         let mut request = Request::new(
             "postUsageQuery",
@@ -91,6 +90,15 @@ impl<'a> PostUsageQuery<'a> {
         );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
+        Ok(request)
+    }
+
+    /// Sends `POST /api/v2/usage/query` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

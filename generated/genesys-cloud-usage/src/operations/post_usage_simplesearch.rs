@@ -77,11 +77,10 @@ impl<'a> PostUsageSimplesearch<'a> {
         self
     }
 
-    /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let path = String::from("/api/v2/usage/simplesearch");
         let mut request = Request::new(
             "postUsageSimplesearch",
@@ -91,6 +90,15 @@ impl<'a> PostUsageSimplesearch<'a> {
         );
         request.accept = Some("application/json");
         request.json_body("application/json", &self.body)?;
+        Ok(request)
+    }
+
+    /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

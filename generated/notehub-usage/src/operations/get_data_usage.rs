@@ -140,11 +140,10 @@ impl<'a> GetDataUsage<'a> {
         self
     }
 
-    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/data` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/v1/projects/");
         path.push_str(&runtime::encode_segment(&self.project_or_product_uid));
         path.push_str("/usage/data");
@@ -174,6 +173,15 @@ impl<'a> GetDataUsage<'a> {
         if let Some(value) = &self.aggregate {
             request.query.push("aggregate", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/data` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

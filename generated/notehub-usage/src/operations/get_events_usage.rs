@@ -174,11 +174,10 @@ impl<'a> GetEventsUsage<'a> {
         self
     }
 
-    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/events` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/v1/projects/");
         path.push_str(&runtime::encode_segment(&self.project_or_product_uid));
         path.push_str("/usage/events");
@@ -217,6 +216,15 @@ impl<'a> GetEventsUsage<'a> {
         if let Some(value) = &self.include_notefiles {
             request.query.push("includeNotefiles", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/events` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

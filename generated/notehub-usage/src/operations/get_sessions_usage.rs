@@ -151,11 +151,10 @@ impl<'a> GetSessionsUsage<'a> {
         self
     }
 
-    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/sessions` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<GetSessionsUsage200Response>, Error<GetSessionsUsageError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let mut path = String::from("/v1/projects/");
         path.push_str(&runtime::encode_segment(&self.project_or_product_uid));
         path.push_str("/usage/sessions");
@@ -188,6 +187,15 @@ impl<'a> GetSessionsUsage<'a> {
         if let Some(value) = &self.skip_recent_data {
             request.query.push("skipRecentData", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /v1/projects/{projectOrProductUID}/usage/sessions` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<GetSessionsUsage200Response>, Error<GetSessionsUsageError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

@@ -104,14 +104,10 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self
     }
 
-    /// Sends `GET /usage/units/enterprise-agents` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<
-        ApiResponse<EnterpriseAgentsUsage>,
-        Error<GetEnterpriseAgentsUnitsUsageError>,
-    > {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let path = String::from("/usage/units/enterprise-agents");
         let mut request = Request::new(
             "getEnterpriseAgentsUnitsUsage",
@@ -131,6 +127,18 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         if let Some(value) = &self.cursor {
             request.query.push("cursor", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /usage/units/enterprise-agents` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<
+        ApiResponse<EnterpriseAgentsUsage>,
+        Error<GetEnterpriseAgentsUnitsUsageError>,
+    > {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

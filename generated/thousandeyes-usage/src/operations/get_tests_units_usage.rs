@@ -111,11 +111,10 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
-    /// Sends `GET /usage/units/tests` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let path = String::from("/usage/units/tests");
         let mut request = Request::new(
             "getTestsUnitsUsage",
@@ -138,6 +137,15 @@ impl<'a> GetTestsUnitsUsage<'a> {
         if let Some(value) = &self.cursor {
             request.query.push("cursor", value);
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /usage/units/tests` and decodes the reply.
+    #[inline]
+    pub async fn send(
+        self,
+    ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {

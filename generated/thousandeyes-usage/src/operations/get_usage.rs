@@ -93,9 +93,10 @@ impl<'a> GetUsage<'a> {
         self
     }
 
-    /// Sends `GET /usage` and decodes the reply.
+    /// The request [`send`](Self::send) sends, built from the
+    /// parameters as set.
     #[inline]
-    pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
+    pub(crate) fn build_request(&self) -> Result<Request, runtime::SendError> {
         let path = String::from("/usage");
         let mut request = Request::new("getUsage", Method::GET, "/usage", path);
         request.accept = Some(
@@ -107,6 +108,13 @@ impl<'a> GetUsage<'a> {
         if let Some(value) = &self.expand {
             request.query.push_joined("expand", value, ",");
         }
+        Ok(request)
+    }
+
+    /// Sends `GET /usage` and decodes the reply.
+    #[inline]
+    pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
+        let request = self.build_request()?;
         let response = runtime::send(self.client.config(), request, &self.options)
             .await?;
         match response.status() {
