@@ -6,6 +6,7 @@
 
 mod bundle;
 pub mod diagnostic;
+pub mod diff;
 mod emit;
 pub mod ident;
 pub mod ir;
@@ -15,6 +16,7 @@ mod lower;
 mod normalize;
 pub mod output;
 mod paths;
+pub mod release;
 pub mod reserved;
 mod structure;
 

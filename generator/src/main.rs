@@ -68,6 +68,29 @@ enum Command {
         /// The OpenAPI 3.0 or 3.1 spec, YAML or JSON.
         spec: PathBuf,
     },
+    /// Lists what changes for callers from OLD to NEW: compares the clients
+    /// the two specs generate, and says of each change whether it breaks
+    /// code written against the old one.
+    ///
+    /// Exit status: 0 when nothing breaks, 1 when something does, 2 when a
+    /// spec is invalid or cannot be read.
+    Diff {
+        /// The spec before the change.
+        old: PathBuf,
+        /// The spec after it.
+        new: PathBuf,
+        /// `text`, one line per change, or `json`, an array of objects with
+        /// `kind`, `path`, `breaking`, `impact` and `detail`.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// How `diff` prints.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -141,6 +164,32 @@ fn main() -> ExitCode {
                     eprintln!("{diags}");
                     ExitCode::from(1)
                 }
+            }
+        }
+        Command::Diff { old, new, format } => {
+            let mut apis = Vec::new();
+            for spec in [&old, &new] {
+                if !spec.is_file() {
+                    eprintln!("error: cannot read {}: no such file", spec.display());
+                    return ExitCode::from(2);
+                }
+                match apigen::check_file(&spec.display().to_string(), spec) {
+                    Ok((api, _)) => apis.push(api),
+                    Err(diags) => {
+                        eprintln!("{diags}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let changes = apigen::diff::diff(&apis[0], &apis[1]);
+            match format {
+                Format::Text => print!("{}", apigen::diff::report(&changes)),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&changes).expect("changes serialize")),
+            }
+            if changes.iter().any(|c| c.breaking) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Command::Check { spec } => {

@@ -167,3 +167,23 @@ fn a_bad_crate_name_is_a_diagnostic() {
     }
     assert!(!dir.join("c").exists());
 }
+
+#[test]
+fn diff_exits_by_whether_something_breaks() {
+    let diff_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/diff");
+    let base = diff_dir.join("base.yaml").display().to_string();
+    let change = |name: &str| diff_dir.join("changes").join(name).display().to_string();
+    let out = apigen(&["diff", &base, &change("field_added_optional.yaml")]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("addition  field-added"));
+    let out = apigen(&["diff", "--format", "json", &base, &change("field_removed.yaml")]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["kind"], "field-removed");
+    assert_eq!(json[0]["breaking"], true);
+    assert_eq!(apigen(&["diff", &base, "/no/such/spec.yaml"]).status.code(), Some(2));
+    let dir = scratch("cli-diff");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n").unwrap();
+    assert_eq!(apigen(&["diff", &base, bad.to_str().unwrap()]).status.code(), Some(2));
+}

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod corpus;
+mod release;
 
 /// Maintenance tasks of the apigen workspace.
 ///
@@ -121,14 +122,25 @@ fn regen(root: &Path, mode: Mode) -> Result<Vec<PathBuf>> {
         // The crates of generated/ depend on the workspace's runtime crate.
         let runtime = Runtime::Crate { path: Some("../../runtime".into()) };
         let name = crate_name_for(&spec);
-        let mut options = Options::new(name.clone(), label).with_runtime(runtime);
+        let mut options = Options::new(name.clone(), label.clone()).with_runtime(runtime);
         options.regenerate = Some("cargo xtask regen".into());
         options.dependency_path = Some(format!("generated/{name}"));
+        let release = match release::of(root, &spec, &label, &name, mode) {
+            Ok(release) => release,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                failed = true;
+                continue;
+            }
+        };
+        options.version = Some(release.version.clone());
         match generate_file(&spec, &options) {
-            Ok(generated) => {
+            Ok(mut generated) => {
                 if !generated.warnings.items.is_empty() {
                     eprintln!("{}", generated.warnings);
                 }
+                generated.files.push(apigen::GeneratedFile { path: "CHANGELOG.md".into(), contents: release.changelog });
+                generated.files.sort_by(|a, b| a.path.cmp(&b.path));
                 crates.push((root.join("generated").join(&options.crate_name), generated.files));
             }
             Err(diags) => {

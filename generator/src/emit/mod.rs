@@ -3,7 +3,7 @@
 
 mod client;
 mod defaults;
-mod escape;
+pub(crate) mod escape;
 mod example;
 mod field_path;
 mod manifest;
