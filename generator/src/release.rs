@@ -104,11 +104,14 @@ pub fn release(
         hash: last_hash.clone(),
     })?;
     let changes = diff(&old, api);
+    if changes.is_empty() {
+        // The text changed, the client did not: the last entry stands for
+        // this text too, and names it, so no later run needs the old one.
+        let entries = entries.replacen(&format!(" (spec {last_hash})"), &format!(" (spec {hash})"), 1);
+        return Ok(Release { version, changelog: format!("{header}\n{entries}"), changes });
+    }
     let next = step(&version, bump(&changes)).ok_or_else(|| ReleaseError::Unreadable(changelog_path.into()))?;
     let mut entry = format!("\n## {next} (spec {hash})\n\n");
-    if changes.is_empty() {
-        entry.push_str("The spec's text changed; the client did not.\n");
-    }
     for c in &changes {
         let tag = match c.impact {
             Impact::Breaking => "**Breaking**",

@@ -41,3 +41,43 @@ fn a_spec_compared_with_itself_has_no_change() {
         assert_eq!(diff(&api, &api), vec![], "{spec}");
     }
 }
+
+/// The changelog `regen` keeps: a breaking change steps 0.1.0 to 0.2.0 (Cargo's
+/// reading of semver below 1.0), an addition to 0.1.1; a version stepped by
+/// hand otherwise is not what `regen --check` expects, so the check fails.
+#[test]
+fn a_breaking_change_takes_the_next_major_version() {
+    use apigen::release::{release, spec_hash};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("diff");
+    let base_text = std::fs::read_to_string(dir.join("base.yaml")).unwrap();
+    let base_api = api(&dir.join("base.yaml"));
+    let first = release("pets", "base.yaml", "regen", "CHANGELOG.md", None, (&base_api, &base_text), |_| None).unwrap();
+    assert_eq!(first.version, "0.1.0");
+    assert!(first.changelog.contains(&format!("## 0.1.0 (spec {})", spec_hash(&base_text))));
+    for (change, version) in [("field_removed", "0.2.0"), ("field_added_optional", "0.1.1"), ("docs_only", "0.1.1")] {
+        let path = dir.join(format!("changes/{change}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let previous = |hash: &str| (hash == spec_hash(&base_text)).then(|| base_api.clone());
+        let next = release("pets", "x.yaml", "regen", "CHANGELOG.md", Some(&first.changelog), (&api(&path), &text), previous).unwrap();
+        assert_eq!(next.version, version, "{change}");
+        // The new entry sits above the first, which is kept as it was.
+        assert!(next.changelog.contains(&format!("## {version} (spec {})", spec_hash(&text))), "{change}");
+        assert!(next.changelog.ends_with(&first.changelog[first.changelog.find("\n## ").unwrap()..]), "{change}");
+        // Regenerating again from the new changelog changes nothing.
+        let again = release("pets", "x.yaml", "regen", "CHANGELOG.md", Some(&next.changelog), (&api(&path), &text), |_| None).unwrap();
+        assert_eq!((again.version.as_str(), again.changelog.as_str()), (version, next.changelog.as_str()), "{change}");
+    }
+    // Text that changes and a client that does not: the last entry now names
+    // the new text, and the version stays.
+    let path = dir.join("changes/unchanged.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let previous = |hash: &str| (hash == spec_hash(&base_text)).then(|| base_api.clone());
+    let same = release("pets", "x.yaml", "regen", "CHANGELOG.md", Some(&first.changelog), (&api(&path), &text), previous).unwrap();
+    assert_eq!(same.version, "0.1.0");
+    assert_eq!(same.changelog, first.changelog.replace(&spec_hash(&base_text), &spec_hash(&text)).replace("base.yaml", "x.yaml"));
+    // The spec of the last entry must be found to describe the change.
+    let path = dir.join("changes/field_removed.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let err = release("pets", "x.yaml", "regen", "CHANGELOG.md", Some(&first.changelog), (&api(&path), &text), |_| None).unwrap_err();
+    assert!(err.to_string().contains("not in the repository's history"), "{err}");
+}
