@@ -45,12 +45,7 @@ pub struct Release {
 /// The hash of a spec's text that entries name: FNV-1a, 64 bits, in hex.
 /// Not a defence against anything; it only tells versions of a file apart.
 pub fn spec_hash(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.as_bytes() {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", crate::ident::fnv1a(text.as_bytes()))
 }
 
 /// The version and hash of a changelog's last entry.

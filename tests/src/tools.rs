@@ -128,14 +128,19 @@ pub fn prism() -> PathBuf {
 }
 
 /// cargo-semver-checks, built from crates.io (no prebuilt binary is
-/// reachable from here); a debug build, which compiles in a fraction of a
-/// release build's time and checks crates this small as fast.
+/// reachable from here); a debug build without debug info, which compiles
+/// faster than a release build (10 against 13 minutes on a busy machine,
+/// `cargo install --debug` against without) and checks crates this small as
+/// fast.
 pub fn cargo_semver_checks() -> PathBuf {
     let dir = ensure(&format!("cargo-semver-checks-{SEMVER_CHECKS}"), |scratch| {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.args(["install", "cargo-semver-checks", "--locked", "--debug", "--quiet", "--version", SEMVER_CHECKS, "--root"])
             .arg(scratch)
-            .env("CARGO_TARGET_DIR", scratch.join("build"))
+            // cargo install's own build directory, removed once it is done
+            // (1.9 GB that the cache would otherwise keep).
+            .env_remove("CARGO_TARGET_DIR")
+            .env("CARGO_PROFILE_DEV_DEBUG", "0")
             .env_remove("RUSTFLAGS");
         cmd
     });
