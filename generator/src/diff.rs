@@ -462,25 +462,9 @@ fn status_path(at: &str, status: StatusMatch) -> String {
     }
 }
 
-/// A type as a caller writes it.
-pub fn type_text(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::DateTime => "DateTime<Utc>".into(),
-        TypeRef::Date => "NaiveDate".into(),
-        TypeRef::Json => "Value".into(),
-        TypeRef::JsonObject => "Map<String, Value>".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Upload => "Upload".into(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::Array(item) => format!("Vec<{}>", type_text(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_text(value)),
-    }
+/// A type as a caller writes it: as the README names it.
+fn type_text(ty: &TypeRef) -> String {
+    crate::emit::manifest_type_name(ty)
 }
 
 fn field_type_text(f: &Field) -> String {

@@ -17,7 +17,7 @@ pub const FIRST_VERSION: &str = "0.1.0";
 #[derive(Debug, thiserror::Error)]
 pub enum ReleaseError {
     /// The changelog's last entry does not have the shape this module writes.
-    #[error("{0}: the last entry is not `## VERSION (spec HASH)`; regenerate the changelog from scratch by deleting it")]
+    #[error("{0}: the last entry, as committed, is not `## VERSION (spec HASH)`; mend its heading in a commit of its own")]
     Unreadable(String),
     /// The spec of the last entry is not in the history.
     #[error("{path}: the spec of version {version} (hash {hash}) is not in the repository's history, so the change cannot be described")]

@@ -256,15 +256,11 @@ async fn send_in_span(
         let started = Instant::now();
         let outcome = match attempt_timeout.filter(|_| request.stream_reply) {
             Some(limit) => match tokio::time::timeout(limit, config.http.execute(outgoing)).await {
-                Ok(outcome) => outcome.map_err(Failure::Http),
+                Ok(outcome) => outcome.map_err(|e| Failure::Http(hide_url(e))),
                 Err(_) => Err(Failure::NoReply(TransportError::no_reply(limit))),
             },
-            None => config.http.execute(outgoing).await.map_err(Failure::Http),
+            None => config.http.execute(outgoing).await.map_err(|e| Failure::Http(hide_url(e))),
         };
-        let outcome = outcome.map_err(|f| match f {
-            Failure::Http(e) => Failure::Http(hide_url(e)),
-            other => other,
-        });
         let elapsed = started.elapsed();
         let latency_ms = elapsed.as_millis() as u64;
         span.record("attempt", sent);

@@ -373,7 +373,7 @@ fn operations_mod(api: &Api) -> TokenStream {
 }
 
 /// How a type reads in prose.
-fn manifest_type_name(ty: &crate::ir::TypeRef) -> String {
+pub(crate) fn manifest_type_name(ty: &crate::ir::TypeRef) -> String {
     let mut uses = rust_type::Uses::default();
     uses.ty(ty).to_string().replace(" < ", "<").replace(" >", ">").replace(" ,", ",").replace("crate :: ", "")
 }

@@ -156,7 +156,8 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
         None => quote!(),
     };
     let accept = accept_header(op);
-    let streams = matches!(success(op), Success::One(TypeRef::Bytes));
+    let success = success(op);
+    let streams = matches!(success, Success::One(TypeRef::Bytes));
     let request_binding = if accept.is_some() || !params_code.is_empty() || op.body.is_some() || !parts.is_empty() || streams {
         quote!(let mut request)
     } else {
@@ -172,7 +173,6 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
     }
 
     // Success type and the match arms that decode each documented status.
-    let success = success(op);
     let success_enum_name = ident(&op.response_name);
     let (ok_ty, success_enum) = match &success {
         Success::Empty => (quote!(()), quote!()),
