@@ -24,6 +24,35 @@ pub struct Api {
     /// Response headers that carry the vendor's request id
     /// (`x-apigen-request-id-headers`).
     pub request_id_headers: Vec<String>,
+    /// The crate's Cargo features, one per group of operations; empty when
+    /// the operations form a single group, which is then not a feature.
+    pub features: Vec<Feature>,
+}
+
+/// A Cargo feature: a group of operations, and the types only they use,
+/// that an application compiles only when it asks for them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feature {
+    /// The feature's name, a valid Cargo feature name, distinct from the
+    /// others and from the crate's fixed features.
+    pub name: String,
+    /// What it gathers.
+    pub source: FeatureSource,
+    /// Other features its operations need (an operation it polls).
+    pub requires: Vec<String>,
+}
+
+/// Where a feature comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FeatureSource {
+    /// The operations whose first tag this is.
+    Tag(String),
+    /// Untagged operations whose path starts with this segment, after the
+    /// segments all paths share.
+    PathSegment(String),
+    /// Types that no operation sends or receives (webhook payloads, for
+    /// one), which the spec defines all the same.
+    Unreferenced,
 }
 
 /// One server entry.
@@ -186,6 +215,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// How to wait for what it starts (`x-apigen-poll`).
     pub poll: Option<Poll>,
+    /// The Cargo feature that compiles it, where the crate has features.
+    pub feature: Option<String>,
 }
 
 impl Operation {
@@ -497,6 +528,23 @@ pub struct TypeDef {
     pub description: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// Which operations use it, and how; set once all are lowered.
+    pub reach: Reach,
+}
+
+/// How operations use a named type, which decides the code it gets: a
+/// type is only (de)serialized the ways it travels, and compiled only
+/// when a feature that uses it is on.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reach {
+    /// Part of what some operation sends (a body or parameter): it needs
+    /// `Serialize`.
+    pub sent: bool,
+    /// Part of what some operation receives: it needs `Deserialize`.
+    pub received: bool,
+    /// The features that compile it, in the order of [`Api::features`];
+    /// empty when it is always compiled.
+    pub features: Vec<String>,
 }
 
 /// The shape of a named type.

@@ -110,6 +110,24 @@ pub const OPERATION_TYPES: &[&str] = &[
 pub const CLIENT_METHODS: &[&str] =
     &["base_url", "builder", "client", "config", "mod", "new", "operations", "r#mod", "start", "uri", "verify", "wiremock"];
 
+/// Cargo features every generated crate has, or that Cargo gives a meaning:
+/// a group of operations is never named so. `serde-all` gives every model
+/// type both `Serialize` and `Deserialize`; `mock` turns on the mock server.
+/// The dependencies' names are kept clear of features too.
+pub const FEATURES: &[&str] = &[
+    "apigen-runtime",
+    "chrono",
+    "default",
+    "futures-util",
+    "mock",
+    "reqwest",
+    "serde",
+    "serde-all",
+    "serde-json",
+    "tokio",
+    "wiremock",
+];
+
 /// Type names in scope in `src/mock.rs`; model types of these names are
 /// written `types::Name` there.
 pub const MOCK_FILE_TYPES: &[&str] = &["Client", "Mock", "MockServer", "ResponseTemplate"];

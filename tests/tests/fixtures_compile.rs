@@ -158,6 +158,28 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
     let target = workspace.join("target");
     let clippy = cargo(&workspace, &target, &["clippy", "--offline", "--workspace", "--all-features", "--quiet", "--", "-D", "warnings"]);
     assert!(clippy.status.success(), "clippy failed:\n{}", text(&clippy));
+    // Without `serde-all` a type has only the serde impls it travels by,
+    // and a crate with feature groups compiles none of its operations.
+    let bare = cargo(&workspace, &target, &["clippy", "--offline", "--workspace", "--no-default-features", "--quiet", "--", "-D", "warnings"]);
+    assert!(bare.status.success(), "clippy --no-default-features failed:\n{}", text(&bare));
+    // Each group alone, with and without the types no operation uses:
+    // every item's `cfg` must name every feature that needs it.
+    let krate = "fixtures-feature-groups";
+    let manifest = std::fs::read_to_string(workspace.join(krate).join("Cargo.toml")).unwrap();
+    // Two tags (`Job Queue` named in kebab case) and an untagged path.
+    let groups = ["job-queue", "pets", "v2"];
+    assert!(manifest.contains("default = [\"job-queue\", \"pets\", \"v2\"]"), "{manifest}");
+    // `createPet` (pets) polls `getJob` (job-queue).
+    assert!(manifest.contains("pets = [\"job-queue\"]"), "{manifest}");
+    let mut sets: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
+    sets.extend(groups.iter().map(|g| format!("{g},unreferenced-types")));
+    sets.push("unreferenced-types".into());
+    sets.push(format!("{},serde-all", groups[0]));
+    for set in sets {
+        let args = ["clippy", "--offline", "-p", krate, "--no-default-features", "--features", &set, "--quiet", "--", "-D", "warnings"];
+        let out = cargo(&workspace, &target, &args);
+        assert!(out.status.success(), "clippy of {krate} with features {set} failed:\n{}", text(&out));
+    }
     let doc = cargo(&workspace, &target, &["doc", "--offline", "--workspace", "--all-features", "--no-deps", "--quiet"]);
     assert!(doc.status.success(), "rustdoc failed:\n{}", text(&doc));
 }

@@ -11,7 +11,8 @@ use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
 /// The request body of [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageClientQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -43,7 +44,8 @@ impl ApiUsageClientQuery {
 }
 
 /// The request body of [`Client::post_usage_query`](crate::Client::post_usage_query).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageOrganizationQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -75,7 +77,8 @@ impl ApiUsageOrganizationQuery {
 }
 
 /// The body of [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiUsageQueryResult {
     /// The rows of the result; empty while the query runs.
@@ -178,7 +181,8 @@ impl ToParam for ApiUsageQueryResultQueryStatus {
 }
 
 /// Request counts of one group over one granularity period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiUsageRow {
     /// ID of the OAuth client.
@@ -252,7 +256,8 @@ impl ApiUsageRow {
 }
 
 /// The request body of [`Client::post_usage_simplesearch`](crate::Client::post_usage_simplesearch).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -290,7 +295,8 @@ impl ApiUsageSimpleSearch {
 }
 
 /// Cursors for paging through search results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Cursors {
     /// Cursor of the page before this one.
@@ -311,7 +317,8 @@ impl Cursors {
 }
 
 /// The `details` field of [`ErrorBody`](struct@ErrorBody).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Detail {
     /// `errorCode`: text.
@@ -347,7 +354,8 @@ impl Detail {
 }
 
 /// The body of every Genesys Cloud error response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// What went wrong.
@@ -584,7 +592,8 @@ impl ToParam for HttpMethod {
 }
 
 /// The limit that was exceeded.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Limit {
     /// `key`: text.
@@ -690,7 +699,8 @@ impl ToParam for UsageClientGroupBy {
 }
 
 /// The body of [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageExecutionResult {
     /// ID of the query execution; pass it to the matching results operation.

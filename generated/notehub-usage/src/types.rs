@@ -86,7 +86,8 @@ impl ToParam for Aggregate {
 }
 
 /// Data usage of one connectivity type, device or fleet.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DataUsageSeries {
     /// `data`: a list of `UsageData` values.
@@ -198,7 +199,8 @@ impl ToParam for DataUsageSeriesType {
 }
 
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s replies of undocumented statuses.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the error.
@@ -235,7 +237,8 @@ impl Error {
 }
 
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDataUsage200Response {
     /// `data`: a list of `DataUsageSeries` values.
@@ -259,7 +262,8 @@ impl GetDataUsage200Response {
 }
 
 /// The body of [`Client::get_sessions_usage`](crate::Client::get_sessions_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSessionsUsage200Response {
     /// `sessions`: a list of `UsageSessionsData` values.
@@ -352,7 +356,8 @@ impl ToParam for Period {
 }
 
 /// The `data` field of [`DataUsageSeries`](struct@DataUsageSeries).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
     /// Start of the period.
@@ -402,7 +407,8 @@ impl UsageData {
 }
 
 /// The `data` field of [`UsageEventsResponse`](struct@UsageEventsResponse).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageEventsData {
     /// Start of the period.
@@ -467,7 +473,8 @@ impl UsageEventsData {
 }
 
 /// The body of [`Client::get_events_usage`](crate::Client::get_events_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageEventsResponse {
     /// `data`: a list of `UsageEventsData` values.
@@ -487,7 +494,8 @@ impl UsageEventsResponse {
 }
 
 /// The `sessions` field of [`GetSessionsUsage200Response`](struct@GetSessionsUsage200Response).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageSessionsData {
     /// Start of the period.

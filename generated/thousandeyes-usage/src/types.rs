@@ -10,7 +10,8 @@ use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
 /// The `allocations` field of [`UnitAllocationSummary`](struct@UnitAllocationSummary).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocationUnitUsageBreakdown {
     /// `productName`: text.
@@ -36,7 +37,8 @@ impl AllocationUnitUsageBreakdown {
 }
 
 /// The `endpointAgentsEmbedded` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsEmbedded {
     /// `aid`: text.
@@ -66,7 +68,8 @@ impl EndpointAgentsEmbedded {
 }
 
 /// The `endpointAgentsEssentials` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsEssentials {
     /// `aid`: text.
@@ -96,7 +99,8 @@ impl EndpointAgentsEssentials {
 }
 
 /// The `endpointAgents` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsUsage {
     /// `aid`: text.
@@ -126,7 +130,8 @@ impl EndpointAgentsUsage {
 }
 
 /// The `enterpriseAgentUnits` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnits {
     /// Account group owning the units.
@@ -171,7 +176,8 @@ impl EnterpriseAgentUnits {
 }
 
 /// The `breakdowns` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Account group whose tests use the units.
@@ -216,7 +222,8 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
 }
 
 /// The `enterpriseAgents` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgents {
     /// `aid`: text.
@@ -246,7 +253,8 @@ impl EnterpriseAgents {
 }
 
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentsUsage {
     /// `breakdowns`: a list of `EnterpriseAgentUnitsByTestOwnerAccountGroup` values.
@@ -271,7 +279,8 @@ impl EnterpriseAgentsUsage {
 }
 
 /// An RFC 9457 problem detail.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
     /// URI reference identifying the problem type; `about:blank` when absent.
@@ -393,7 +402,8 @@ impl ToParam for ExpandUsageOptions {
 }
 
 /// A HAL link.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
     /// A URI or URI template.
@@ -440,7 +450,8 @@ impl Link {
 }
 
 /// The `_links` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginationLinks {
     /// `previous`: a `Link`.
@@ -469,7 +480,8 @@ impl PaginationLinks {
 }
 
 /// The `_links` field of [`Usage`](struct@Usage).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SelfLinks {
     /// `self`: a `Link`.
@@ -488,7 +500,8 @@ impl SelfLinks {
 }
 
 /// The `tests` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TestUsage {
     /// Account group owning the test.
@@ -538,7 +551,8 @@ impl TestUsage {
 }
 
 /// The body of [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TestsUsage {
     /// `breakdowns`: a list of `UnitsByTests` values.
@@ -563,7 +577,8 @@ impl TestsUsage {
 }
 
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `401` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnauthorizedError {
     /// `error`: text.
@@ -587,7 +602,8 @@ impl UnauthorizedError {
 }
 
 /// The `allocations` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnitAllocationSummary {
     /// Allocation units used.
@@ -615,7 +631,8 @@ impl UnitAllocationSummary {
 }
 
 /// The `breakdowns` field of [`TestsUsage`](struct@TestsUsage).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnitsByTests {
     /// Account group owning the test.
@@ -680,7 +697,8 @@ impl UnitsByTests {
 }
 
 /// The body of [`Client::get_usage`](crate::Client::get_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Usage {
     /// `usage`: a `UsageDetails`.
@@ -702,7 +720,8 @@ impl Usage {
 }
 
 /// The `usage` field of [`Usage`](struct@Usage).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageDetails {
     /// `quota`: a `UsageQuota`.
@@ -820,7 +839,8 @@ impl UsageDetails {
 }
 
 /// The `quota` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageQuota {
     /// Start of the usage period (UTC).
@@ -876,7 +896,8 @@ impl UsageQuota {
 }
 
 /// A problem detail listing invalid fields.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationError {
     /// URI reference identifying the problem type; `about:blank` when absent.
@@ -916,7 +937,8 @@ impl ValidationError {
 }
 
 /// The `errors` field of [`ValidationError`](struct@ValidationError).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationErrorItem {
     /// Error code, documented by the vendor.

@@ -15,6 +15,9 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     let variables: &[ServerVariable] = server.map(|s| s.variables.as_slice()).unwrap_or_default();
     in_scope.extend(variables.iter().map(|v| v.type_name.as_str()));
     let mut uses = Uses::qualifying(&Uses::operation_names(api), &in_scope);
+    // Methods are gated by feature: every model type they name is written
+    // `types::Name`, so no import depends on which features are on.
+    uses.qualify_all = !api.features.is_empty();
     let default_url = server.map(|s| s.default_url.clone()).unwrap_or_default();
     let defaults = super::defaults::get();
     let timeout_doc = format!(
@@ -37,9 +40,12 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
         let example = super::example::operation_example(examples, op);
         let docs = doc_attrs(&format!("{}\n\n# Example\n\n```no_run\n{}\n```", operation_doc(op), example.doctest));
         let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+        let gate = super::gate::operation(op);
+        let builder = if uses.qualify_all { quote!(crate::operations::#builder) } else { quote!(#builder) };
         quote! {
             #docs
             #deprecated
+            #gate
             #[inline]
             pub fn #name(&self, #(#args),*) -> #builder<'_> {
                 #builder::new(self, #(#values),*)
@@ -48,9 +54,11 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     }).collect::<Vec<_>>();
 
     let builders: Vec<_> = api.operations.iter().map(|op| ident(&op.type_name)).collect();
-    let builders_import = if builders.is_empty() { quote!() } else { quote!(use crate::operations::{#(#builders),*};) };
+    let builders_import =
+        if builders.is_empty() || uses.qualify_all { quote!() } else { quote!(use crate::operations::{#(#builders),*};) };
     let named_imports = named_imports(&uses);
     let std_imports = uses.std_imports();
+    let allow_unused = super::gate::allow_unused_imports(api);
     let server_enums = variables.iter().filter(|v| !v.allowed.is_empty()).map(server_enum);
     let (var_fields, var_setters, var_values) = server_variable_parts(variables);
     // The checked values, as locals of `build` named apart from its own.
@@ -83,6 +91,7 @@ pub fn client_file(api: &Api, examples: &super::example::Examples<'_>) -> TokenS
     // the operations it uses (ARCHITECTURE.md).
     quote! {
         //! The client and its configuration.
+        #allow_unused
         use std::sync::Arc;
         use std::time::Duration;
         #std_imports

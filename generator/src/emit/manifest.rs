@@ -70,11 +70,15 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
         }
     }
     dependencies.sort_values();
-    doc["features"]["mock"] = match &options.runtime {
-        crate::Runtime::Crate { .. } => toml_edit::value(toml_edit::Array::from_iter(["apigen-runtime/mock"])),
+    // A mock replies with typed bodies, which it serializes.
+    let mut mock = match &options.runtime {
+        crate::Runtime::Crate { .. } => toml_edit::Array::from_iter(["apigen-runtime/mock"]),
         // The runtime's own, for the copy's `cfg`s.
-        crate::Runtime::Vendored => runtime["features"]["mock"].clone(),
+        crate::Runtime::Vendored => runtime["features"]["mock"].as_array().cloned().unwrap_or_default(),
     };
+    mock.push("serde-all");
+    doc["features"]["mock"] = toml_edit::value(mock);
+    features(&mut doc, api);
     GeneratedFile {
         path: "Cargo.toml".into(),
         contents: format!(
@@ -82,6 +86,41 @@ pub fn cargo_toml(api: &Api, options: &Options) -> GeneratedFile {
             escape::comment(&options.spec_label),
             escape::comment(&options.regenerate_command())
         ),
+    }
+}
+
+/// One feature per group of operations, all on by `default`, after the
+/// template's own.
+fn features(doc: &mut toml_edit::DocumentMut, api: &Api) {
+    let Some(table) = doc["features"].as_table_mut() else { return };
+    if api.features.is_empty() {
+        // A crate this small costs little to compile whole.
+        table.insert("default", toml_edit::value(toml_edit::Array::from_iter(["serde-all"])));
+        if let Some(mut key) = table.key_mut("default") {
+            key.leaf_decor_mut().set_prefix("# The whole crate, every model type with both serde impls.\n");
+        }
+        return;
+    }
+    // Types no operation uses are there for other uses of the spec's
+    // schemas (GitHub's: webhook payloads); a client does not need them.
+    let groups = api.features.iter().filter(|f| f.source != crate::ir::FeatureSource::Unreferenced);
+    let mut default = toml_edit::Array::from_iter(groups.map(|f| f.name.as_str()));
+    if default.len() > 4 {
+        for value in default.iter_mut() {
+            value.decor_mut().set_prefix("\n    ");
+        }
+        default.set_trailing("\n");
+        default.set_trailing_comma(true);
+    }
+    table.insert("default", toml_edit::value(default));
+    if let Some(mut key) = table.key_mut("default") {
+        key.leaf_decor_mut().set_prefix(
+            "# One feature per group of operations (the README's Features section\n\
+             # lists them); each compiles its operations and the types they use.\n",
+        );
+    }
+    for feature in &api.features {
+        table.insert(&feature.name, toml_edit::value(toml_edit::Array::from_iter(feature.requires.iter().map(String::as_str))));
     }
 }
 
@@ -125,6 +164,8 @@ pub fn readme(api: &Api, options: &Options, examples: &super::example::Examples<
                 ("mock", &mock),
                 ("files", &files(api)),
                 ("operations", &operations_table(api)),
+                ("features", &features_section(api, options)),
+                ("serde", serde_note(api)),
                 ("authentication", &authentication(api)),
                 ("servers", &servers(server)),
                 ("request_id_headers", &request_id_note(api)),
@@ -177,10 +218,20 @@ fn files(api: &Api) -> String {
 }
 
 fn operations_table(api: &Api) -> String {
-    let mut table = String::from("| Method | HTTP request | Summary |\n| --- | --- | --- |\n");
+    let featured = !api.features.is_empty();
+    let mut table = if featured {
+        String::from("| Method | HTTP request | Feature | Summary |\n| --- | --- | --- | --- |\n")
+    } else {
+        String::from("| Method | HTTP request | Summary |\n| --- | --- | --- |\n")
+    };
     for op in &api.operations {
+        let feature = match (&op.feature, featured) {
+            (Some(f), _) => format!(" `{f}` |"),
+            (None, true) => " |".to_string(),
+            (None, false) => String::new(),
+        };
         table.push_str(&format!(
-            "| [`{}`](#{}) | {} | {} |\n",
+            "| [`{}`](#{}) | {} |{feature} {} |\n",
             op.rust_name,
             op.rust_name,
             cell(&code(&format!("{} {}", op.method.as_str(), op.path))),
@@ -188,6 +239,58 @@ fn operations_table(api: &Api) -> String {
         ));
     }
     table.trim_end().to_string()
+}
+
+/// What the README says of the serde impls, which depend on `default`.
+fn serde_note(api: &Api) -> &'static str {
+    if api.features.is_empty() {
+        "Every model type implements `Serialize` and `Deserialize` by default. Without the\n\
+         `serde-all` feature (`default-features = false`), a type implements only what the\n\
+         client needs: `Serialize` when it is sent and `Deserialize` when it is received."
+    } else {
+        "A model type implements `Serialize` when the client sends it and `Deserialize`\n\
+         when the client receives it, which is what the client needs and keeps compile\n\
+         times down. The `serde-all` feature gives every model type both (`mock` turns\n\
+         it on)."
+    }
+}
+
+/// The Features section, where the crate has features: what each gathers,
+/// and how to compile only some.
+fn features_section(api: &Api, options: &Options) -> String {
+    let Some(example) = api.features.iter().find(|f| f.source != crate::ir::FeatureSource::Unreferenced) else {
+        return String::new();
+    };
+    let mut table = String::from("| Feature | Gathers | Operations | Also turns on |\n| --- | --- | ---: | --- |\n");
+    for feature in &api.features {
+        let count = api.operations.iter().filter(|o| o.feature.as_deref() == Some(feature.name.as_str())).count();
+        let gathers = match &feature.source {
+            crate::ir::FeatureSource::Tag(tag) => format!("operations tagged {}", code(tag)),
+            crate::ir::FeatureSource::PathSegment(segment) => format!("untagged operations under {}", code(segment)),
+            crate::ir::FeatureSource::Unreferenced => "types the spec defines that no operation uses".to_string(),
+        };
+        let requires = feature.requires.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ");
+        table.push_str(&format!("| `{}` | {} | {count} | {requires} |\n", feature.name, cell(&line(&gathers))));
+    }
+    let unreferenced = match api.features.iter().find(|f| f.source == crate::ir::FeatureSource::Unreferenced) {
+        Some(f) => format!(
+            " The spec also defines types that no operation uses; `default` leaves them out, and `{}` compiles them.",
+            f.name
+        ),
+        None => String::new(),
+    };
+    format!(
+        "## Features\n\n\
+         Each group of operations is a Cargo feature, and `default` turns them all on.{unreferenced} An \
+         application that calls a few operations can compile only their groups: a group \
+         compiles its operations and the types they use, and a type that several groups use \
+         compiles with any of them. For a large API that is most of the compile time.\n\n\
+         ```toml\n[dependencies]\n{} = {{ path = {}, default-features = false, features = [\"{}\"] }}\n```\n\n{}\n\n",
+        options.crate_name,
+        dependency_path(options),
+        example.name,
+        table.trim_end()
+    )
 }
 
 fn authentication(api: &Api) -> String {

@@ -26,9 +26,11 @@ pub fn first_success(op: &Operation) -> (u16, Option<&ResponseBody>) {
 
 pub fn mock_file(api: &Api, example: Option<&str>) -> TokenStream {
     let mut uses = Uses::qualifying(&Uses::operation_names(api), crate::reserved::MOCK_FILE_TYPES);
+    uses.qualify_all = !api.features.is_empty();
     let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut uses)).collect();
     let named_imports = named_imports(&uses);
     let std_imports = uses.std_imports();
+    let allow_unused = super::gate::allow_unused_imports(api);
     let mut module_doc = String::from(
         "Test support for applications (the `mock` feature): a real HTTP server on this machine that answers \
          this crate's operations as a test tells it, with typed requests and replies.\n\n\
@@ -48,6 +50,7 @@ pub fn mock_file(api: &Api, example: Option<&str>) -> TokenStream {
     let support = if methods.is_empty() { quote!(use crate::runtime::mock::wiremock;) } else { quote!(use crate::runtime::mock::{self as support, wiremock};) };
     quote! {
         #( #![doc = #lines] )*
+        #allow_unused
         #std_imports
         #named_imports
         #support
@@ -120,9 +123,11 @@ fn method(api: &Api, op: &Operation, uses: &mut Uses) -> TokenStream {
         method_link(&op.rust_name)
     ));
     let deprecated = if op.deprecated { quote!(#[allow(deprecated)]) } else { quote!() };
+    let gate = super::gate::operation(op);
     quote! {
         #docs
         #deprecated
+        #gate
         pub fn #name(&self, #(#args),*) -> Mock<'_, crate::operations::#builder<'_>, #reply> {
             let operation = self.client.#name(#(#names),*);
             Mock::new(&self.server, operation, crate::operations::#builder::build_request, #status_literal, #encode)

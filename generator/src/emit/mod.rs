@@ -6,6 +6,7 @@ mod defaults;
 pub(crate) mod escape;
 mod example;
 mod field_path;
+mod gate;
 mod manifest;
 mod mock;
 mod operation;
@@ -187,7 +188,7 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
     // runs of items separately and joining them gives the same text as
     // formatting the whole module at once.
     let started = Instant::now();
-    let types_head = format_tokens("src/types.rs", types::types_header(needs))?;
+    let types_head = format_tokens("src/types.rs", types::types_header(needs, gate::allow_unused_imports(api)))?;
     format_time += started.elapsed();
     files.push(GeneratedFile {
         path: "src/types.rs".into(),
@@ -361,8 +362,11 @@ fn operations_mod(api: &Api) -> TokenStream {
             }
             _ => quote!(),
         };
+        let gate = gate::operation(op);
         quote! {
+            #gate
             mod #module;
+            #gate
             pub use #module::{#builder, #error #extra};
         }
     });

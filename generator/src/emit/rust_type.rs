@@ -24,6 +24,9 @@ pub struct Uses {
     pub qualify: BTreeSet<String>,
     /// ...and every operation's types, shared by all files of a crate.
     pub operation_names: Arc<BTreeSet<String>>,
+    /// Every named type is written `types::Name`: in a file whose items
+    /// are gated by feature, so that no import names a type left out.
+    pub qualify_all: bool,
 }
 
 impl Uses {
@@ -57,7 +60,7 @@ impl Uses {
 
     /// Whether `name` must be written as `types::name` in this file.
     pub fn is_qualified(&self, name: &str) -> bool {
-        self.qualify.contains(name) || self.operation_names.contains(name)
+        self.qualify_all || self.qualify.contains(name) || self.operation_names.contains(name)
     }
 
     /// The Rust type for `ty`.

@@ -16,8 +16,8 @@ pub struct TypesNeeds {
     uses: Uses,
     has_enum: bool,
     has_union: bool,
-    has_tagged_union: bool,
-    has_serde: bool,
+    /// A union that is sent, so it implements `ToParam`.
+    has_sent_union: bool,
 }
 
 impl TypesNeeds {
@@ -26,8 +26,7 @@ impl TypesNeeds {
         self.uses.merge(other.uses);
         self.has_enum |= other.has_enum;
         self.has_union |= other.has_union;
-        self.has_tagged_union |= other.has_tagged_union;
-        self.has_serde |= other.has_serde;
+        self.has_sent_union |= other.has_sent_union;
     }
 }
 
@@ -38,24 +37,24 @@ pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>, places: &Place
     let mut needs = TypesNeeds::default();
     let mut items = TokenStream::new();
     for def in defs {
-        needs.has_serde |= !matches!(def.kind, TypeKind::Alias(_));
+        let gate = super::gate::cfg(&def.reach.features);
         items.extend(match &def.kind {
             TypeKind::Struct { fields } => {
                 struct_def(def, fields, defaults.contains(&def.rust_name), &mut needs.uses, places)
             }
             TypeKind::Enum { variants } => {
                 needs.has_enum = true;
-                enum_def(def, variants, places)
+                enum_def(def, variants, places, &gate)
             }
             TypeKind::Alias(target) => {
                 let name = ident(&def.rust_name);
                 let docs = doc_attrs(&type_doc(def, places));
                 let target = needs.uses.ty(target);
-                quote! { #docs pub type #name = #target; }
+                quote! { #docs #gate pub type #name = #target; }
             }
             TypeKind::Union { variants, discriminator } => {
                 needs.has_union = true;
-                needs.has_tagged_union |= discriminator.is_some();
+                needs.has_sent_union |= def.reach.sent;
                 union_def(def, variants, discriminator.as_deref(), &mut needs.uses, places)
             }
         });
@@ -64,25 +63,27 @@ pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>, places: &Place
 }
 
 /// The module doc and imports of the `types` module.
-pub fn types_header(mut needs: TypesNeeds) -> TokenStream {
+pub fn types_header(mut needs: TypesNeeds, allow_unused: TokenStream) -> TokenStream {
     if needs.has_union {
         // Unions keep unknown values as JSON.
         needs.uses.value = true;
     }
     let std_imports = needs.uses.std_imports();
-    let serde_import = if needs.has_serde { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
-    let enum_imports = match (needs.has_enum, needs.has_tagged_union) {
-        (true, _) => quote! {
+    // Structs and unions derive by path; the enums' own impls import.
+    let serde_import = if needs.has_enum { quote!(use serde::{Deserialize, Serialize};) } else { quote!() };
+    let enum_imports = if needs.has_enum {
+        quote! {
             use std::fmt;
             use serde::{Deserializer, Serializer};
-        },
-        (false, true) => quote!(use serde::Deserializer;),
-        (false, false) => quote!(),
+        }
+    } else {
+        quote!()
     };
     let enum_imports =
-        if needs.has_enum || needs.has_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
+        if needs.has_enum || needs.has_sent_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
     quote! {
         //! Models: the request and response bodies and the enums they use.
+        #allow_unused
         #std_imports
         #enum_imports
         #serde_import
@@ -140,6 +141,8 @@ fn type_doc(def: &TypeDef, places: &Places) -> String {
 fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, places: &Places) -> TokenStream {
     let name = ident(&def.rust_name);
     let docs = doc_attrs(&type_doc(def, places));
+    let gate = super::gate::cfg(&def.reach.features);
+    let (serde_derives, serde_all) = serde_derives(def);
     let derive_default = if default { quote!(Default,) } else { quote!() };
     let constructor = constructor(fields, uses);
     let fields = fields.iter().map(|f| {
@@ -182,12 +185,32 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     });
     quote! {
         #docs
-        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #gate
+        #[derive(Clone, Debug, #derive_default PartialEq, #(#serde_derives),*)]
+        #serde_all
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
+        #gate
         impl #name { #constructor }
     }
+}
+
+/// The serde derives of a struct or union: `Serialize` where the type is
+/// sent, `Deserialize` where it is received (serde's derives are most of a
+/// huge API's compile time), and the others under the `serde-all` feature.
+fn serde_derives(def: &TypeDef) -> (Vec<TokenStream>, TokenStream) {
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for (wanted, derive) in [(def.reach.sent, quote!(serde::Serialize)), (def.reach.received, quote!(serde::Deserialize))] {
+        if wanted {
+            on.push(derive);
+        } else {
+            off.push(derive);
+        }
+    }
+    let serde_all = if off.is_empty() { quote!() } else { quote!(#[cfg_attr(feature = "serde-all", derive(#(#off),*))]) };
+    (on, serde_all)
 }
 
 /// `new`, which takes the required fields in order and leaves the optional
@@ -238,7 +261,7 @@ fn constructor(fields: &[Field], uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream {
+fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places, gate: &TokenStream) -> TokenStream {
     let name = ident(&def.rust_name);
     let unknown = ident(crate::reserved::CATCH_ALL);
     let docs = doc_attrs(&format!(
@@ -251,6 +274,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
     let variant_docs = values.iter().map(|v| doc_attrs(&code(v)));
     quote! {
         #docs
+        #gate
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -259,6 +283,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
             #unknown(String),
         }
 
+        #gate
         impl #name {
             /// The value as sent on the wire.
             #[inline]
@@ -270,6 +295,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
             }
         }
 
+        #gate
         impl From<&str> for #name {
             #[inline]
             fn from(value: &str) -> Self {
@@ -280,6 +306,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
             }
         }
 
+        #gate
         impl From<String> for #name {
             #[inline]
             fn from(value: String) -> Self {
@@ -287,6 +314,7 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
             }
         }
 
+        #gate
         impl fmt::Display for #name {
             #[inline]
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -294,18 +322,21 @@ fn enum_def(def: &TypeDef, variants: &[Variant], places: &Places) -> TokenStream
             }
         }
 
+        #gate
         impl Serialize for #name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(#name::from)
             }
         }
 
+        #gate
         impl ToParam for #name {
             #[inline]
             fn to_param(&self) -> String {
@@ -360,6 +391,7 @@ fn union_def(
     places: &Places,
 ) -> TokenStream {
     let name = ident(&def.rust_name);
+    let gate = super::gate::cfg(&def.reach.features);
     let how = match discriminator {
         Some(tag) => format!("Which alternative is chosen by the {} property; a value of another kind is kept in `Unknown`.", code(tag)),
         None => "The first alternative the value decodes as is chosen; a value of none is kept in `Unknown`.".to_string(),
@@ -391,44 +423,62 @@ fn union_def(
         /// A value of none of the documented kinds, as received.
         Unknown(Value),
     };
-    // A union can be a parameter; it is written as its JSON value.
-    let to_param = quote! {
-        impl ToParam for #name {
-            #[inline]
-            fn to_param(&self) -> String {
-                serde_json::to_value(self).map(|v| v.to_param()).unwrap_or_default()
+    // A union can be a parameter, which is sent: it is written as its JSON
+    // value.
+    let to_param = if def.reach.sent {
+        quote! {
+            #gate
+            impl ToParam for #name {
+                #[inline]
+                fn to_param(&self) -> String {
+                    serde_json::to_value(self).map(|v| v.to_param()).unwrap_or_default()
+                }
             }
         }
+    } else {
+        quote!()
     };
-    match discriminator {
-        None => quote! {
-            #docs
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name { #(#decls)* #other }
-
-            #to_param
-        },
-        Some(tag) => quote! {
-            #docs
-            #[derive(Clone, Debug, PartialEq, Serialize)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name { #(#decls)* #other }
-
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use serde::de::Error as _;
-                    let value = Value::deserialize(deserializer)?;
-                    match value.get(#tag).and_then(Value::as_str) {
-                        #(#arms)*
-                        _ => Ok(#name::Unknown(value)),
+    let (mut serde_derives, mut serde_all) = serde_derives(def);
+    let deserialize = match discriminator {
+        None => quote!(),
+        Some(tag) => {
+            // Dispatched by hand: no derived `Deserialize`.
+            serde_derives.retain(|d| d.to_string() != quote!(serde::Deserialize).to_string());
+            // Received only: no derive is left, so serde's attribute goes
+            // with the one `serde-all` adds.
+            serde_all = if def.reach.sent {
+                quote!()
+            } else {
+                quote!(#[cfg_attr(feature = "serde-all", derive(serde::Serialize), serde(untagged))])
+            };
+            let only = if def.reach.received { quote!() } else { quote!(#[cfg(feature = "serde-all")]) };
+            quote! {
+                #gate
+                #only
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        use serde::de::Error as _;
+                        let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+                        match value.get(#tag).and_then(Value::as_str) {
+                            #(#arms)*
+                            _ => Ok(#name::Unknown(value)),
+                        }
                     }
                 }
             }
+        }
+    };
+    let untagged = if serde_derives.is_empty() { quote!() } else { quote!(#[serde(untagged)]) };
+    quote! {
+        #docs
+        #gate
+        #[derive(Clone, Debug, PartialEq, #(#serde_derives),*)]
+        #serde_all
+        #untagged
+        #[non_exhaustive]
+        pub enum #name { #(#decls)* #other }
 
-            #to_param
-        },
+        #deserialize
+        #to_param
     }
 }

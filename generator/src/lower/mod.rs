@@ -5,6 +5,7 @@
 //! reports every problem it finds before giving up.
 
 mod extensions;
+mod features;
 mod operation;
 mod schema;
 mod security;
@@ -118,7 +119,7 @@ impl<'a> Lowerer<'a> {
             );
         }
         schema::mark_boxed_fields(&mut self.types);
-        schema::mark_send_null(&mut self.types, &operations);
+        let features = features::assign(&mut operations, &mut self.types);
         schema::finish_field_paths(&self.types, &mut operations);
         Api {
             title: self.doc.info.title.clone(),
@@ -137,6 +138,7 @@ impl<'a> Lowerer<'a> {
                 .flatten()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
+            features,
         }
     }
 

@@ -189,6 +189,7 @@ impl<'a> Lowerer<'a> {
             security,
             pagination: None,
             poll: None,
+            feature: None,
         };
         if let Some(ext) = op.extensions.get("x-apigen-pagination") {
             lowered.pagination = self.pagination(&lowered, ext, pointer);

@@ -60,7 +60,7 @@ impl<'a> Lowerer<'a> {
         self.component_types.insert(name.to_string(), rust.clone());
         let pointer = format!("/components/schemas/{}", escape_token(name));
         if !self.enter_schema(&pointer) {
-            self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description: None, kind: TypeKind::Alias(TypeRef::Json) });
+            self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description: None, kind: TypeKind::Alias(TypeRef::Json), reach: Default::default() });
             return Some(rust);
         }
         let (description, shape) = match Src::of(schema) {
@@ -76,7 +76,7 @@ impl<'a> Lowerer<'a> {
         };
         self.types.insert(
             rust.clone(),
-            TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description, kind },
+            TypeDef { rust_name: rust.clone(), api_name: name.to_string(), description, kind, reach: Default::default() },
         );
         Some(rust)
     }
@@ -142,7 +142,7 @@ impl<'a> Lowerer<'a> {
             Shape::Union(variants, discriminator) => TypeKind::Union { variants, discriminator },
         };
         let description = schema.schema_data.description.clone();
-        self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: hint, description, kind });
+        self.types.insert(rust.clone(), TypeDef { rust_name: rust.clone(), api_name: hint, description, kind, reach: Default::default() });
         TypeRef::Named(rust)
     }
 
@@ -210,6 +210,7 @@ impl<'a> Lowerer<'a> {
                                 api_name: hint.to_string(),
                                 description: schema.schema_data.description.clone(),
                                 kind,
+                                reach: Default::default(),
                             },
                         );
                         TypeRef::Named(rust)
@@ -553,44 +554,6 @@ pub(super) fn mark_boxed_fields(types: &mut BTreeMap<String, TypeDef>) {
             Some(TypeKind::Struct { fields }) => fields[i].boxed = true,
             Some(TypeKind::Union { variants, .. }) => variants[i].boxed = true,
             _ => {}
-        }
-    }
-}
-
-/// Marks the fields that can send an explicit `null` ([`Field::send_null`]):
-/// optional and nullable, in a type reachable from a request body or a
-/// parameter. A type only read keeps `Option<_>`, where `null` and absent
-/// mean the same to the reader.
-pub(super) fn mark_send_null(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
-    fn named(ty: &TypeRef, out: &mut Vec<String>) {
-        out.extend(ty.named().map(str::to_string));
-    }
-    let mut stack = Vec::new();
-    for op in operations {
-        if let Some(body) = &op.body {
-            named(&body.ty, &mut stack);
-        }
-        for p in &op.params {
-            named(&p.ty, &mut stack);
-        }
-    }
-    let mut sent = BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        if !sent.insert(name.clone()) {
-            continue;
-        }
-        match types.get(&name).map(|t| &t.kind) {
-            Some(TypeKind::Struct { fields }) => fields.iter().for_each(|f| named(&f.ty, &mut stack)),
-            Some(TypeKind::Union { variants, .. }) => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
-            Some(TypeKind::Alias(t)) => named(t, &mut stack),
-            _ => {}
-        }
-    }
-    for name in sent {
-        if let Some(TypeKind::Struct { fields }) = types.get_mut(&name).map(|t| &mut t.kind) {
-            for f in fields.iter_mut() {
-                f.send_null = !f.required && f.nullable;
-            }
         }
     }
 }
