@@ -110,6 +110,7 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     out.types(old, new);
     out.servers(old, new);
     out.security(old, new);
+    out.features(old, new);
     if old.description != new.description || old.title != new.title {
         out.push("api-docs", "api".into(), Impact::Docs, "the API's title or description changed".into());
     }
@@ -156,8 +157,35 @@ impl Changes {
         }
     }
 
+    /// A crate whose operations become groups, or one group: `default`
+    /// then turns on the groups instead of `serde-all`, or the reverse.
+    fn features(&mut self, old: &Api, new: &Api) {
+        match (old.features.is_empty(), new.features.is_empty()) {
+            (true, false) => self.push(
+                "features-added",
+                "features".into(),
+                Impact::Breaking,
+                "the operations are now in groups, each a feature; `default` turns them on and no longer `serde-all`".into(),
+            ),
+            (false, true) => self.push(
+                "features-removed",
+                "features".into(),
+                Impact::Breaking,
+                "the operations are now one group: the group features are gone".into(),
+            ),
+            _ => {}
+        }
+    }
+
     fn operation(&mut self, was: &Operation, now: &Operation) {
         let at = operation_path(now);
+        if let (Some(a), Some(b)) = (&was.feature, &now.feature) {
+            if a != b {
+                // An application that turns on only `a` loses the method.
+                let detail = format!("`{}` is now in the feature `{b}`, no longer `{a}`", now.rust_name);
+                self.push("operation-regrouped", at.clone(), Impact::Breaking, detail);
+            }
+        }
         if was.rust_name != now.rust_name {
             let detail = format!("the method `{}` is now `{}`", was.rust_name, now.rust_name);
             self.push("operation-renamed", at.clone(), Impact::Breaking, detail);

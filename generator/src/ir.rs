@@ -36,6 +36,9 @@ pub struct Feature {
     /// The feature's name, a valid Cargo feature name, distinct from the
     /// others and from the crate's fixed features.
     pub name: String,
+    /// The module under `types` of the types it alone compiles, a snake
+    /// case name distinct from the others': a file left out is not parsed.
+    pub module: String,
     /// What it gathers.
     pub source: FeatureSource,
     /// Other features its operations need (an operation it polls).

@@ -27,6 +27,7 @@ mod intercept;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod oauth;
+mod object;
 mod paginate;
 mod params;
 mod poll;
@@ -59,10 +60,14 @@ pub mod __private {
         pub use super::super::double_option::{deserialize, serialize};
     }
     pub use super::oauth::ClientCredentials;
+    /// Decoding generated structs.
+    pub mod object {
+        pub use super::super::object::{deserialize, required, Object};
+    }
     pub use super::paginate::{items, pages, query_value, Paginated};
     pub use super::params::{encode_segment, join_simple, json_values, Query, ToParam};
     pub use super::poll::{poll, poll_state, PollState};
     pub use super::response::RawResponse;
     pub use super::settings::{ClientSettings, SpecDefaults};
-    pub use super::transport::{send, Config, Request, RequestOptions};
+    pub use super::transport::{call, send, Config, Request, RequestOptions};
 }

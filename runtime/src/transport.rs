@@ -406,3 +406,18 @@ fn request_id(headers: &HeaderMap, api_headers: &[&str]) -> Option<String> {
         .and_then(|(_, value)| value.to_str().ok())
         .map(str::to_string)
 }
+
+/// An operation's `send`: the request its builder made, sent, and the reply
+/// decoded by the operation's `decode`. The one `async` function behind
+/// every operation: its state machine is made, generic, only where an
+/// application sends the operation, instead of an `async fn send` per
+/// operation that every build of a huge crate checks (issue 16).
+pub async fn call<T, E>(
+    config: &Config,
+    request: Result<Request, SendError>,
+    options: RequestOptions,
+    decode: fn(RawResponse) -> Result<T, super::error::Error<E>>,
+) -> Result<T, super::error::Error<E>> {
+    let response = send(config, request?, &options).await?;
+    decode(response)
+}

@@ -205,7 +205,9 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     std::fs::copy(workspace_root.join("Cargo.lock"), out.join("Cargo.lock"))?;
     let started = Instant::now();
     let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["check", "--workspace", "--keep-going", "--offline", "--message-format=short"])
+        // Every feature: each group of operations, the types no operation
+        // uses, both serde impls everywhere, and the mock server.
+        .args(["check", "--workspace", "--all-features", "--keep-going", "--offline", "--message-format=short"])
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", out.join("target"))
         .output()?;

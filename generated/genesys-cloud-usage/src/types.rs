@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 /// The request body of [`Client::post_oauth_client_usage_query`](crate::Client::post_oauth_client_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageClientQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -43,9 +42,64 @@ impl ApiUsageClientQuery {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for ApiUsageClientQuery {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl crate::runtime::object::Object for ApiUsageClientQuery {
+    type Slots = (
+        Option<String>,
+        Option<Granularity>,
+        Option<Vec<UsageMetric>>,
+        Option<Vec<UsageClientGroupBy>>,
+    );
+    const NAME: &'static str = "ApiUsageClientQuery";
+    const FIELDS: &'static [&'static str] = &[
+        "interval",
+        "granularity",
+        "metrics",
+        "groupBy",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            _ => slots.3 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ApiUsageClientQuery {
+            interval: crate::runtime::object::required(slots.0, "interval")?,
+            granularity: slots.1,
+            metrics: slots.2,
+            group_by: slots.3,
+        })
+    }
+}
+
 /// The request body of [`Client::post_usage_query`](crate::Client::post_usage_query).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageOrganizationQuery {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -76,20 +130,85 @@ impl ApiUsageOrganizationQuery {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for ApiUsageOrganizationQuery {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl crate::runtime::object::Object for ApiUsageOrganizationQuery {
+    type Slots = (
+        Option<String>,
+        Option<Granularity>,
+        Option<Vec<UsageMetric>>,
+        Option<Vec<UsageOrganizationGroupBy>>,
+    );
+    const NAME: &'static str = "ApiUsageOrganizationQuery";
+    const FIELDS: &'static [&'static str] = &[
+        "interval",
+        "granularity",
+        "metrics",
+        "groupBy",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            _ => slots.3 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ApiUsageOrganizationQuery {
+            interval: crate::runtime::object::required(slots.0, "interval")?,
+            granularity: slots.1,
+            metrics: slots.2,
+            group_by: slots.3,
+        })
+    }
+}
+
 /// The body of [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiUsageQueryResult {
     /// The rows of the result; empty while the query runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results: Option<Vec<ApiUsageRow>>,
     /// Status of the query.
-    #[serde(rename = "queryStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "queryStatus"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub query_status: Option<ApiUsageQueryResultQueryStatus>,
     /// `cursors`: a `Cursors`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cursors: Option<Cursors>,
 }
 
@@ -103,6 +222,52 @@ impl ApiUsageQueryResult {
             query_status: None,
             cursors: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiUsageQueryResult {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for ApiUsageQueryResult {
+    type Slots = (
+        Option<Vec<ApiUsageRow>>,
+        Option<ApiUsageQueryResultQueryStatus>,
+        Option<Cursors>,
+    );
+    const NAME: &'static str = "ApiUsageQueryResult";
+    const FIELDS: &'static [&'static str] = &["results", "queryStatus", "cursors"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ApiUsageQueryResult {
+            results: slots.0,
+            query_status: slots.1,
+            cursors: slots.2,
+        })
     }
 }
 
@@ -181,54 +346,93 @@ impl ToParam for ApiUsageQueryResultQueryStatus {
 }
 
 /// Request counts of one group over one granularity period.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApiUsageRow {
     /// ID of the OAuth client.
-    #[serde(rename = "clientId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "clientId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_id: Option<String>,
     /// Name of the OAuth client.
-    #[serde(rename = "clientName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "clientName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_name: Option<String>,
     /// ID of the organization.
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "organizationId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub organization_id: Option<String>,
     /// ID of the user.
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "userId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_id: Option<String>,
     /// URI template of the API resource.
-    #[serde(rename = "templateUri")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "templateUri"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub template_uri: Option<String>,
     /// HTTP method of the requests.
-    #[serde(rename = "httpMethod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "httpMethod"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub http_method: Option<String>,
     /// Number of requests answered with a 2xx status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status200: Option<i64>,
     /// Number of requests answered with a 3xx status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status300: Option<i64>,
     /// Number of requests answered with a 4xx status other than 429.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status400: Option<i64>,
     /// Number of requests answered with a 5xx status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status500: Option<i64>,
     /// Number of requests answered with 429 (rate limited).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status429: Option<i64>,
     /// Total number of requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub requests: Option<i64>,
     /// Start of the period the row covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub date: Option<DateTime<Utc>>,
 }
 
@@ -255,9 +459,98 @@ impl ApiUsageRow {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ApiUsageRow {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for ApiUsageRow {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<DateTime<Utc>>,
+    );
+    const NAME: &'static str = "ApiUsageRow";
+    const FIELDS: &'static [&'static str] = &[
+        "clientId",
+        "clientName",
+        "organizationId",
+        "userId",
+        "templateUri",
+        "httpMethod",
+        "status200",
+        "status300",
+        "status400",
+        "status500",
+        "status429",
+        "requests",
+        "date",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            7 => slots.7 = map.next_value()?,
+            8 => slots.8 = map.next_value()?,
+            9 => slots.9 = map.next_value()?,
+            10 => slots.10 = map.next_value()?,
+            11 => slots.11 = map.next_value()?,
+            _ => slots.12 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ApiUsageRow {
+            client_id: slots.0,
+            client_name: slots.1,
+            organization_id: slots.2,
+            user_id: slots.3,
+            template_uri: slots.4,
+            http_method: slots.5,
+            status200: slots.6,
+            status300: slots.7,
+            status400: slots.8,
+            status500: slots.9,
+            status429: slots.10,
+            requests: slots.11,
+            date: slots.12,
+        })
+    }
+}
+
 /// The request body of [`Client::post_usage_simplesearch`](crate::Client::post_usage_simplesearch).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
     /// Date and time range of the data, as an ISO-8601 interval (`YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss`).
@@ -294,16 +587,82 @@ impl ApiUsageSimpleSearch {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl<'de> serde::Deserialize<'de> for ApiUsageSimpleSearch {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl crate::runtime::object::Object for ApiUsageSimpleSearch {
+    type Slots = (
+        Option<String>,
+        Option<Vec<UsageSearchMetric>>,
+        Option<Vec<String>>,
+        Option<Vec<HttpMethod>>,
+        Option<Vec<String>>,
+    );
+    const NAME: &'static str = "ApiUsageSimpleSearch";
+    const FIELDS: &'static [&'static str] = &[
+        "interval",
+        "metrics",
+        "oauthClientNames",
+        "httpMethods",
+        "templateUris",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            _ => slots.4 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ApiUsageSimpleSearch {
+            interval: crate::runtime::object::required(slots.0, "interval")?,
+            metrics: slots.1,
+            oauth_client_names: slots.2,
+            http_methods: slots.3,
+            template_uris: slots.4,
+        })
+    }
+}
+
 /// Cursors for paging through search results.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Cursors {
     /// Cursor of the page before this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub before: Option<String>,
     /// Cursor of the page after this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub after: Option<String>,
 }
 
@@ -316,26 +675,78 @@ impl Cursors {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Cursors {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Cursors {
+    type Slots = (Option<String>, Option<String>);
+    const NAME: &'static str = "Cursors";
+    const FIELDS: &'static [&'static str] = &["before", "after"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Cursors {
+            before: slots.0,
+            after: slots.1,
+        })
+    }
+}
+
 /// The `details` field of [`ErrorBody`](struct@ErrorBody).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Detail {
     /// `errorCode`: text.
-    #[serde(rename = "errorCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "errorCode"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_code: Option<String>,
     /// `fieldName`: text.
-    #[serde(rename = "fieldName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "fieldName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub field_name: Option<String>,
     /// `entityId`: text.
-    #[serde(rename = "entityId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "entityId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entity_id: Option<String>,
     /// `entityName`: text.
-    #[serde(rename = "entityName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "entityName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entity_name: Option<String>,
 }
 
@@ -353,48 +764,130 @@ impl Detail {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Detail {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Detail {
+    type Slots = (Option<String>, Option<String>, Option<String>, Option<String>);
+    const NAME: &'static str = "Detail";
+    const FIELDS: &'static [&'static str] = &[
+        "errorCode",
+        "fieldName",
+        "entityId",
+        "entityName",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            _ => slots.3 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Detail {
+            error_code: slots.0,
+            field_name: slots.1,
+            entity_id: slots.2,
+            entity_name: slots.3,
+        })
+    }
+}
+
 /// The body of every Genesys Cloud error response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// What went wrong.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// Machine-readable error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
     /// HTTP status of the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<i32>,
     /// `entityId`: text.
-    #[serde(rename = "entityId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "entityId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entity_id: Option<String>,
     /// `entityName`: text.
-    #[serde(rename = "entityName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "entityName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entity_name: Option<String>,
     /// The message with `{name}` placeholders filled from `messageParams`.
-    #[serde(rename = "messageWithParams")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "messageWithParams"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message_with_params: Option<String>,
     /// `messageParams`: a map from names to strings.
-    #[serde(rename = "messageParams")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "messageParams"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message_params: Option<BTreeMap<String, String>>,
     /// Correlation id of the request, for support.
-    #[serde(rename = "contextId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "contextId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context_id: Option<String>,
     /// `details`: a list of `Detail` values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<Vec<Detail>>,
     /// Nested errors.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub errors: Option<Vec<ErrorBody>>,
     /// `limit`: a `Limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<Limit>,
 }
 
@@ -416,6 +909,88 @@ impl ErrorBody {
             errors: None,
             limit: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for ErrorBody {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<BTreeMap<String, String>>,
+        Option<String>,
+        Option<Vec<Detail>>,
+        Option<Vec<ErrorBody>>,
+        Option<Limit>,
+    );
+    const NAME: &'static str = "ErrorBody";
+    const FIELDS: &'static [&'static str] = &[
+        "message",
+        "code",
+        "status",
+        "entityId",
+        "entityName",
+        "messageWithParams",
+        "messageParams",
+        "contextId",
+        "details",
+        "errors",
+        "limit",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            7 => slots.7 = map.next_value()?,
+            8 => slots.8 = map.next_value()?,
+            9 => slots.9 = map.next_value()?,
+            _ => slots.10 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ErrorBody {
+            message: slots.0,
+            code: slots.1,
+            status: slots.2,
+            entity_id: slots.3,
+            entity_name: slots.4,
+            message_with_params: slots.5,
+            message_params: slots.6,
+            context_id: slots.7,
+            details: slots.8,
+            errors: slots.9,
+            limit: slots.10,
+        })
     }
 }
 
@@ -592,18 +1167,27 @@ impl ToParam for HttpMethod {
 }
 
 /// The limit that was exceeded.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Limit {
     /// `key`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub key: Option<String>,
     /// Namespace of the limit, such as `platform.api`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub namespace: Option<String>,
     /// `value`: an integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<i64>,
 }
 
@@ -617,6 +1201,48 @@ impl Limit {
             namespace: None,
             value: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Limit {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Limit {
+    type Slots = (Option<String>, Option<String>, Option<i64>);
+    const NAME: &'static str = "Limit";
+    const FIELDS: &'static [&'static str] = &["key", "namespace", "value"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Limit {
+            key: slots.0,
+            namespace: slots.1,
+            value: slots.2,
+        })
     }
 }
 
@@ -699,17 +1325,23 @@ impl ToParam for UsageClientGroupBy {
 }
 
 /// The body of [`Client::get_oauth_client_usage_summary`](crate::Client::get_oauth_client_usage_summary)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageExecutionResult {
     /// ID of the query execution; pass it to the matching results operation.
-    #[serde(rename = "executionId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "executionId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub execution_id: Option<String>,
     /// URI of the query's results.
-    #[serde(rename = "resultsUri")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "resultsUri"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub results_uri: Option<String>,
 }
 
@@ -722,6 +1354,46 @@ impl UsageExecutionResult {
             execution_id: None,
             results_uri: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsageExecutionResult {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageExecutionResult {
+    type Slots = (Option<String>, Option<String>);
+    const NAME: &'static str = "UsageExecutionResult";
+    const FIELDS: &'static [&'static str] = &["executionId", "resultsUri"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageExecutionResult {
+            execution_id: slots.0,
+            results_uri: slots.1,
+        })
     }
 }
 

@@ -86,26 +86,41 @@ impl ToParam for Aggregate {
 }
 
 /// Data usage of one connectivity type, device or fleet.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DataUsageSeries {
     /// `data`: a list of `UsageData` values.
     pub data: Vec<UsageData>,
     /// Device UID (present when aggregating by `device`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device: Option<String>,
     /// Number of devices the data covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device_count: Option<i64>,
     /// Fleet UID (present when aggregating by `fleet`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub fleet: Option<String>,
     /// ICCID of the cellular SIM (present when `type` is `cellular`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub iccid: Option<String>,
     /// Packet service id of the satellite or other packet-based device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub psid: Option<String>,
     /// Type of connectivity.
     pub r#type: DataUsageSeriesType,
@@ -125,6 +140,72 @@ impl DataUsageSeries {
             psid: None,
             r#type,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataUsageSeries {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for DataUsageSeries {
+    type Slots = (
+        Option<Vec<UsageData>>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<DataUsageSeriesType>,
+    );
+    const NAME: &'static str = "DataUsageSeries";
+    const FIELDS: &'static [&'static str] = &[
+        "data",
+        "device",
+        "device_count",
+        "fleet",
+        "iccid",
+        "psid",
+        "type",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            _ => slots.6 = Some(map.next_value()?),
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(DataUsageSeries {
+            data: crate::runtime::object::required(slots.0, "data")?,
+            device: slots.1,
+            device_count: slots.2,
+            fleet: slots.3,
+            iccid: slots.4,
+            psid: slots.5,
+            r#type: crate::runtime::object::required(slots.6, "type")?,
+        })
     }
 }
 
@@ -199,7 +280,7 @@ impl ToParam for DataUsageSeriesType {
 }
 
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s replies of undocumented statuses.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
@@ -210,13 +291,22 @@ pub struct Error {
     /// Machine-readable name of the HTTP status.
     pub status: String,
     /// Debugging detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub debug: Option<String>,
     /// The request that failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub request: Option<String>,
     /// Further structured detail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<Map<String, Value>>,
 }
 
@@ -236,16 +326,84 @@ impl Error {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Error {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Error {
+    type Slots = (
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<Map<String, Value>>,
+    );
+    const NAME: &'static str = "Error";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "err",
+        "status",
+        "debug",
+        "request",
+        "details",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            2 => slots.2 = Some(map.next_value()?),
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            _ => slots.5 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Error {
+            code: crate::runtime::object::required(slots.0, "code")?,
+            err: crate::runtime::object::required(slots.1, "err")?,
+            status: crate::runtime::object::required(slots.2, "status")?,
+            debug: slots.3,
+            request: slots.4,
+            details: slots.5,
+        })
+    }
+}
+
 /// The body of [`Client::get_data_usage`](crate::Client::get_data_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDataUsage200Response {
     /// `data`: a list of `DataUsageSeries` values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<Vec<DataUsageSeries>>,
     /// True when the result was cut to the requested limit of data points; narrow the range or raise `limit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub truncated: Option<bool>,
 }
 
@@ -261,8 +419,48 @@ impl GetDataUsage200Response {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetDataUsage200Response {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for GetDataUsage200Response {
+    type Slots = (Option<Vec<DataUsageSeries>>, Option<bool>);
+    const NAME: &'static str = "GetDataUsage200Response";
+    const FIELDS: &'static [&'static str] = &["data", "truncated"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(GetDataUsage200Response {
+            data: slots.0,
+            truncated: slots.1,
+        })
+    }
+}
+
 /// The body of [`Client::get_sessions_usage`](crate::Client::get_sessions_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSessionsUsage200Response {
@@ -278,6 +476,46 @@ impl GetSessionsUsage200Response {
     #[inline]
     pub fn new(sessions: Vec<UsageSessionsData>, truncated: bool) -> Self {
         Self { sessions, truncated }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetSessionsUsage200Response {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for GetSessionsUsage200Response {
+    type Slots = (Option<Vec<UsageSessionsData>>, Option<bool>);
+    const NAME: &'static str = "GetSessionsUsage200Response";
+    const FIELDS: &'static [&'static str] = &["sessions", "truncated"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            _ => slots.1 = Some(map.next_value()?),
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(GetSessionsUsage200Response {
+            sessions: crate::runtime::object::required(slots.0, "sessions")?,
+            truncated: crate::runtime::object::required(slots.1, "truncated")?,
+        })
     }
 }
 
@@ -356,7 +594,7 @@ impl ToParam for Period {
 }
 
 /// The `data` field of [`DataUsageSeries`](struct@DataUsageSeries).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
@@ -365,25 +603,46 @@ pub struct UsageData {
     /// `total_bytes`: an integer.
     pub total_bytes: i64,
     /// `uplink_bytes`: an integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub uplink_bytes: Option<i64>,
     /// `downlink_bytes`: an integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub downlink_bytes: Option<i64>,
     /// Billable bytes (packet-based protocols only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billable_bytes_total: Option<i64>,
     /// Billable uplink bytes (packet-based protocols only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub uplink_bytes_billable: Option<i64>,
     /// Billable downlink bytes (packet-based protocols only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub downlink_bytes_billable: Option<i64>,
     /// Uplink packets (packet-based protocols only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub uplink_packets: Option<i64>,
     /// Downlink packets (packet-based protocols only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub downlink_packets: Option<i64>,
 }
 
@@ -406,41 +665,136 @@ impl UsageData {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsageData {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageData {
+    type Slots = (
+        Option<DateTime<Utc>>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const NAME: &'static str = "UsageData";
+    const FIELDS: &'static [&'static str] = &[
+        "period",
+        "total_bytes",
+        "uplink_bytes",
+        "downlink_bytes",
+        "billable_bytes_total",
+        "uplink_bytes_billable",
+        "downlink_bytes_billable",
+        "uplink_packets",
+        "downlink_packets",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = Some(map.next_value()?),
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            7 => slots.7 = map.next_value()?,
+            _ => slots.8 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageData {
+            period: crate::runtime::object::required(slots.0, "period")?,
+            total_bytes: crate::runtime::object::required(slots.1, "total_bytes")?,
+            uplink_bytes: slots.2,
+            downlink_bytes: slots.3,
+            billable_bytes_total: slots.4,
+            uplink_bytes_billable: slots.5,
+            downlink_bytes_billable: slots.6,
+            uplink_packets: slots.7,
+            downlink_packets: slots.8,
+        })
+    }
+}
+
 /// The `data` field of [`UsageEventsResponse`](struct@UsageEventsResponse).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageEventsData {
     /// Start of the period.
     pub period: DateTime<Utc>,
     /// `device`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device: Option<String>,
     /// `fleet`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub fleet: Option<String>,
     /// Devices counted.
     pub total_devices: i64,
     /// Events the devices sent, with the events Notehub generated for them.
     pub total_events: i64,
     /// Billable events (all but platform events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub billable_events: Option<i64>,
     /// Platform events (`_log`, `_session`, `_health`, `_geolocate`).
     pub platform_events: i64,
     /// Events Notehub generated because a device missed its watchdog interval.
     pub watchdog_events: i64,
     /// Firmware updates in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub total_fw_updates: Option<i64>,
     /// Device reboots in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub total_reboots: Option<i64>,
     /// Days in the period, for daily averages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub total_days_in_period: Option<i32>,
     /// Events per notefile; present only with `includeNotefiles=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub notefiles: Option<BTreeMap<String, i64>>,
 }
 
@@ -472,15 +826,110 @@ impl UsageEventsData {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsageEventsData {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageEventsData {
+    type Slots = (
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i32>,
+        Option<BTreeMap<String, i64>>,
+    );
+    const NAME: &'static str = "UsageEventsData";
+    const FIELDS: &'static [&'static str] = &[
+        "period",
+        "device",
+        "fleet",
+        "total_devices",
+        "total_events",
+        "billable_events",
+        "platform_events",
+        "watchdog_events",
+        "total_fw_updates",
+        "total_reboots",
+        "total_days_in_period",
+        "notefiles",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = Some(map.next_value()?),
+            4 => slots.4 = Some(map.next_value()?),
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = Some(map.next_value()?),
+            7 => slots.7 = Some(map.next_value()?),
+            8 => slots.8 = map.next_value()?,
+            9 => slots.9 = map.next_value()?,
+            10 => slots.10 = map.next_value()?,
+            _ => slots.11 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageEventsData {
+            period: crate::runtime::object::required(slots.0, "period")?,
+            device: slots.1,
+            fleet: slots.2,
+            total_devices: crate::runtime::object::required(slots.3, "total_devices")?,
+            total_events: crate::runtime::object::required(slots.4, "total_events")?,
+            billable_events: slots.5,
+            platform_events: crate::runtime::object::required(
+                slots.6,
+                "platform_events",
+            )?,
+            watchdog_events: crate::runtime::object::required(
+                slots.7,
+                "watchdog_events",
+            )?,
+            total_fw_updates: slots.8,
+            total_reboots: slots.9,
+            total_days_in_period: slots.10,
+            notefiles: slots.11,
+        })
+    }
+}
+
 /// The body of [`Client::get_events_usage`](crate::Client::get_events_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageEventsResponse {
     /// `data`: a list of `UsageEventsData` values.
     pub data: Vec<UsageEventsData>,
     /// True when the result was cut to the requested limit of data points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub truncated: Option<bool>,
 }
 
@@ -493,32 +942,84 @@ impl UsageEventsResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsageEventsResponse {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageEventsResponse {
+    type Slots = (Option<Vec<UsageEventsData>>, Option<bool>);
+    const NAME: &'static str = "UsageEventsResponse";
+    const FIELDS: &'static [&'static str] = &["data", "truncated"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageEventsResponse {
+            data: crate::runtime::object::required(slots.0, "data")?,
+            truncated: slots.1,
+        })
+    }
+}
+
 /// The `sessions` field of [`GetSessionsUsage200Response`](struct@GetSessionsUsage200Response).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageSessionsData {
     /// Start of the period.
     pub period: DateTime<Utc>,
     /// `device`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device: Option<String>,
     /// `fleet`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub fleet: Option<String>,
     /// `sessions`: an integer.
     pub sessions: i64,
     /// First-sync sessions in the period.
     pub first_sync_sessions: i64,
     /// TLS sessions in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tls_sessions: Option<i64>,
     /// `total_bytes`: an integer.
     pub total_bytes: i64,
     /// `total_devices`: an integer.
     pub total_devices: i64,
     /// Sessions per transport prefix (such as `cell`, `wifi`, `ntn`, `lorawan`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub sessions_by_transport: Option<BTreeMap<String, i64>>,
 }
 
@@ -544,5 +1045,82 @@ impl UsageSessionsData {
             total_devices,
             sessions_by_transport: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsageSessionsData {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageSessionsData {
+    type Slots = (
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<BTreeMap<String, i64>>,
+    );
+    const NAME: &'static str = "UsageSessionsData";
+    const FIELDS: &'static [&'static str] = &[
+        "period",
+        "device",
+        "fleet",
+        "sessions",
+        "first_sync_sessions",
+        "tls_sessions",
+        "total_bytes",
+        "total_devices",
+        "sessions_by_transport",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = Some(map.next_value()?),
+            4 => slots.4 = Some(map.next_value()?),
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = Some(map.next_value()?),
+            7 => slots.7 = Some(map.next_value()?),
+            _ => slots.8 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageSessionsData {
+            period: crate::runtime::object::required(slots.0, "period")?,
+            device: slots.1,
+            fleet: slots.2,
+            sessions: crate::runtime::object::required(slots.3, "sessions")?,
+            first_sync_sessions: crate::runtime::object::required(
+                slots.4,
+                "first_sync_sessions",
+            )?,
+            tls_sessions: slots.5,
+            total_bytes: crate::runtime::object::required(slots.6, "total_bytes")?,
+            total_devices: crate::runtime::object::required(slots.7, "total_devices")?,
+            sessions_by_transport: slots.8,
+        })
     }
 }

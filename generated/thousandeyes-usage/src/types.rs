@@ -10,17 +10,23 @@ use crate::runtime::ToParam;
 use serde::{Deserialize, Serialize};
 
 /// The `allocations` field of [`UnitAllocationSummary`](struct@UnitAllocationSummary).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocationUnitUsageBreakdown {
     /// `productName`: text.
-    #[serde(rename = "productName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "productName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub product_name: Option<String>,
     /// `allocatedUnits`: an integer.
-    #[serde(rename = "allocatedUnits")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "allocatedUnits"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub allocated_units: Option<i64>,
 }
 
@@ -36,21 +42,70 @@ impl AllocationUnitUsageBreakdown {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AllocationUnitUsageBreakdown {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for AllocationUnitUsageBreakdown {
+    type Slots = (Option<String>, Option<i64>);
+    const NAME: &'static str = "AllocationUnitUsageBreakdown";
+    const FIELDS: &'static [&'static str] = &["productName", "allocatedUnits"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(AllocationUnitUsageBreakdown {
+            product_name: slots.0,
+            allocated_units: slots.1,
+        })
+    }
+}
+
 /// The `endpointAgentsEmbedded` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsEmbedded {
     /// `aid`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// `endpointAgentsEmbeddedUsed`: an integer.
-    #[serde(rename = "endpointAgentsEmbeddedUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEmbeddedUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
@@ -67,21 +122,76 @@ impl EndpointAgentsEmbedded {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EndpointAgentsEmbedded {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EndpointAgentsEmbedded {
+    type Slots = (Option<String>, Option<String>, Option<i64>);
+    const NAME: &'static str = "EndpointAgentsEmbedded";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "endpointAgentsEmbeddedUsed",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EndpointAgentsEmbedded {
+            aid: slots.0,
+            account_group_name: slots.1,
+            endpoint_agents_embedded_used: slots.2,
+        })
+    }
+}
+
 /// The `endpointAgentsEssentials` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsEssentials {
     /// `aid`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// `endpointAgentsEssentialsUsed`: an integer.
-    #[serde(rename = "endpointAgentsEssentialsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEssentialsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
@@ -98,21 +208,76 @@ impl EndpointAgentsEssentials {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EndpointAgentsEssentials {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EndpointAgentsEssentials {
+    type Slots = (Option<String>, Option<String>, Option<i64>);
+    const NAME: &'static str = "EndpointAgentsEssentials";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "endpointAgentsEssentialsUsed",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EndpointAgentsEssentials {
+            aid: slots.0,
+            account_group_name: slots.1,
+            endpoint_agents_essentials_used: slots.2,
+        })
+    }
+}
+
 /// The `endpointAgents` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointAgentsUsage {
     /// `aid`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// `endpointAgentsUsed`: an integer.
-    #[serde(rename = "endpointAgentsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_used: Option<i64>,
 }
 
@@ -129,33 +294,97 @@ impl EndpointAgentsUsage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EndpointAgentsUsage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EndpointAgentsUsage {
+    type Slots = (Option<String>, Option<String>, Option<i64>);
+    const NAME: &'static str = "EndpointAgentsUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "endpointAgentsUsed",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EndpointAgentsUsage {
+            aid: slots.0,
+            account_group_name: slots.1,
+            endpoint_agents_used: slots.2,
+        })
+    }
+}
+
 /// The `enterpriseAgentUnits` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnits {
     /// Account group owning the units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// The enterprise agent; absent when unknown.
-    #[serde(rename = "agentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "agentId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub agent_id: Option<String>,
     /// `agentName`: text.
-    #[serde(rename = "agentName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "agentName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub agent_name: Option<String>,
     /// `enterpriseUnitsUsed`: an integer.
-    #[serde(rename = "enterpriseUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_used: Option<i64>,
     /// `enterpriseUnitsProjected`: an integer.
-    #[serde(rename = "enterpriseUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_projected: Option<i64>,
 }
 
@@ -175,33 +404,113 @@ impl EnterpriseAgentUnits {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseAgentUnits {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EnterpriseAgentUnits {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const NAME: &'static str = "EnterpriseAgentUnits";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "agentId",
+        "agentName",
+        "enterpriseUnitsUsed",
+        "enterpriseUnitsProjected",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            _ => slots.5 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EnterpriseAgentUnits {
+            aid: slots.0,
+            account_group_name: slots.1,
+            agent_id: slots.2,
+            agent_name: slots.3,
+            enterprise_units_used: slots.4,
+            enterprise_units_projected: slots.5,
+        })
+    }
+}
+
 /// The `breakdowns` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Account group whose tests use the units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// Name of that account group.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// The enterprise agent; absent when unknown.
-    #[serde(rename = "agentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "agentId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub agent_id: Option<String>,
     /// Name of the enterprise agent.
-    #[serde(rename = "agentName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "agentName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub agent_name: Option<String>,
     /// Enterprise agent units used in the period.
-    #[serde(rename = "enterpriseUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_used: Option<i64>,
     /// Units projected for the period from use so far and the enabled tests; updated hourly.
-    #[serde(rename = "enterpriseUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_projected: Option<i64>,
 }
 
@@ -221,21 +530,92 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const NAME: &'static str = "EnterpriseAgentUnitsByTestOwnerAccountGroup";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "agentId",
+        "agentName",
+        "enterpriseUnitsUsed",
+        "enterpriseUnitsProjected",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            _ => slots.5 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EnterpriseAgentUnitsByTestOwnerAccountGroup {
+            aid: slots.0,
+            account_group_name: slots.1,
+            agent_id: slots.2,
+            agent_name: slots.3,
+            enterprise_units_used: slots.4,
+            enterprise_units_projected: slots.5,
+        })
+    }
+}
+
 /// The `enterpriseAgents` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgents {
     /// `aid`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// `enterpriseAgentsUsed`: an integer.
-    #[serde(rename = "enterpriseAgentsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseAgentsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_agents_used: Option<i64>,
 }
 
@@ -252,17 +632,69 @@ impl EnterpriseAgents {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseAgents {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EnterpriseAgents {
+    type Slots = (Option<String>, Option<String>, Option<i64>);
+    const NAME: &'static str = "EnterpriseAgents";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "enterpriseAgentsUsed",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EnterpriseAgents {
+            aid: slots.0,
+            account_group_name: slots.1,
+            enterprise_agents_used: slots.2,
+        })
+    }
+}
+
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseAgentsUsage {
     /// `breakdowns`: a list of `EnterpriseAgentUnitsByTestOwnerAccountGroup` values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub breakdowns: Option<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
     /// `_links`: a `PaginationLinks`.
-    #[serde(rename = "_links")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "_links"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<PaginationLinks>,
 }
 
@@ -278,25 +710,83 @@ impl EnterpriseAgentsUsage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseAgentsUsage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for EnterpriseAgentsUsage {
+    type Slots = (
+        Option<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
+        Option<PaginationLinks>,
+    );
+    const NAME: &'static str = "EnterpriseAgentsUsage";
+    const FIELDS: &'static [&'static str] = &["breakdowns", "_links"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(EnterpriseAgentsUsage {
+            breakdowns: slots.0,
+            links: slots.1,
+        })
+    }
+}
+
 /// An RFC 9457 problem detail.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
     /// URI reference identifying the problem type; `about:blank` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// Short summary of the problem type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// HTTP status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<i32>,
     /// Explanation of this occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// URI reference identifying this occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance: Option<String>,
 }
 
@@ -312,6 +802,64 @@ impl Error {
             detail: None,
             instance: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Error {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Error {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+    );
+    const NAME: &'static str = "Error";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            _ => slots.4 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Error {
+            r#type: slots.0,
+            title: slots.1,
+            status: slots.2,
+            detail: slots.3,
+            instance: slots.4,
+        })
     }
 }
 
@@ -402,32 +950,53 @@ impl ToParam for ExpandUsageOptions {
 }
 
 /// A HAL link.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
     /// A URI or URI template.
     pub href: String,
     /// True when `href` is a URI template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub templated: Option<bool>,
     /// Media type expected at the target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// URL explaining the link's deprecation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub deprecation: Option<String>,
     /// Secondary key among links of the same relation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Profile of the target resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub profile: Option<String>,
     /// Human-readable label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// Language of the target resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hreflang: Option<String>,
 }
 
@@ -449,20 +1018,99 @@ impl Link {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Link {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Link {
+    type Slots = (
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    const NAME: &'static str = "Link";
+    const FIELDS: &'static [&'static str] = &[
+        "href",
+        "templated",
+        "type",
+        "deprecation",
+        "name",
+        "profile",
+        "title",
+        "hreflang",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = Some(map.next_value()?),
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            _ => slots.7 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Link {
+            href: crate::runtime::object::required(slots.0, "href")?,
+            templated: slots.1,
+            r#type: slots.2,
+            deprecation: slots.3,
+            name: slots.4,
+            profile: slots.5,
+            title: slots.6,
+            hreflang: slots.7,
+        })
+    }
+}
+
 /// The `_links` field of [`EnterpriseAgentsUsage`](struct@EnterpriseAgentsUsage).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PaginationLinks {
     /// `previous`: a `Link`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous: Option<Link>,
     /// `next`: a `Link`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub next: Option<Link>,
     /// `self`: a `Link`.
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "self"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub self_: Option<Link>,
 }
 
@@ -479,14 +1127,59 @@ impl PaginationLinks {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PaginationLinks {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for PaginationLinks {
+    type Slots = (Option<Link>, Option<Link>, Option<Link>);
+    const NAME: &'static str = "PaginationLinks";
+    const FIELDS: &'static [&'static str] = &["previous", "next", "self"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(PaginationLinks {
+            previous: slots.0,
+            next: slots.1,
+            self_: slots.2,
+        })
+    }
+}
+
 /// The `_links` field of [`Usage`](struct@Usage).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SelfLinks {
     /// `self`: a `Link`.
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "self"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub self_: Option<Link>,
 }
 
@@ -499,37 +1192,92 @@ impl SelfLinks {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SelfLinks {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for SelfLinks {
+    type Slots = (Option<Link>,);
+    const NAME: &'static str = "SelfLinks";
+    const FIELDS: &'static [&'static str] = &["self"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None,)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        _field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        slots.0 = map.next_value()?;
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(SelfLinks { self_: slots.0 })
+    }
+}
+
 /// The `tests` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TestUsage {
     /// Account group owning the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// `accountGroupName`: text.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// `testId`: text.
-    #[serde(rename = "testId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_id: Option<String>,
     /// `testName`: text.
-    #[serde(rename = "testName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_name: Option<String>,
     /// Friendly test type; not for parsing.
-    #[serde(rename = "testType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testType"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_type: Option<String>,
     /// `cloudUnitsUsed`: an integer.
-    #[serde(rename = "cloudUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_used: Option<i64>,
     /// `cloudUnitsProjected`: an integer.
-    #[serde(rename = "cloudUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_projected: Option<i64>,
 }
 
@@ -550,17 +1298,89 @@ impl TestUsage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TestUsage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for TestUsage {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const NAME: &'static str = "TestUsage";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "testId",
+        "testName",
+        "testType",
+        "cloudUnitsUsed",
+        "cloudUnitsProjected",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            _ => slots.6 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(TestUsage {
+            aid: slots.0,
+            account_group_name: slots.1,
+            test_id: slots.2,
+            test_name: slots.3,
+            test_type: slots.4,
+            cloud_units_used: slots.5,
+            cloud_units_projected: slots.6,
+        })
+    }
+}
+
 /// The body of [`Client::get_tests_units_usage`](crate::Client::get_tests_units_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TestsUsage {
     /// `breakdowns`: a list of `UnitsByTests` values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub breakdowns: Option<Vec<UnitsByTests>>,
     /// `_links`: a `PaginationLinks`.
-    #[serde(rename = "_links")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "_links"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<PaginationLinks>,
 }
 
@@ -576,16 +1396,62 @@ impl TestsUsage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TestsUsage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for TestsUsage {
+    type Slots = (Option<Vec<UnitsByTests>>, Option<PaginationLinks>);
+    const NAME: &'static str = "TestsUsage";
+    const FIELDS: &'static [&'static str] = &["breakdowns", "_links"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(TestsUsage {
+            breakdowns: slots.0,
+            links: slots.1,
+        })
+    }
+}
+
 /// The body of [`Client::get_enterprise_agents_units_usage`](crate::Client::get_enterprise_agents_units_usage)'s `401` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnauthorizedError {
     /// `error`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<String>,
     /// `error_description`: text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_description: Option<String>,
 }
 
@@ -601,19 +1467,68 @@ impl UnauthorizedError {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UnauthorizedError {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UnauthorizedError {
+    type Slots = (Option<String>, Option<String>);
+    const NAME: &'static str = "UnauthorizedError";
+    const FIELDS: &'static [&'static str] = &["error", "error_description"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UnauthorizedError {
+            error: slots.0,
+            error_description: slots.1,
+        })
+    }
+}
+
 /// The `allocations` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnitAllocationSummary {
     /// Allocation units used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub used: Option<i64>,
     /// Allocation units projected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub projected: Option<i64>,
     /// `allocations`: a list of `AllocationUnitUsageBreakdown` values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
@@ -630,49 +1545,121 @@ impl UnitAllocationSummary {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UnitAllocationSummary {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UnitAllocationSummary {
+    type Slots = (Option<i64>, Option<i64>, Option<Vec<AllocationUnitUsageBreakdown>>);
+    const NAME: &'static str = "UnitAllocationSummary";
+    const FIELDS: &'static [&'static str] = &["used", "projected", "allocations"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UnitAllocationSummary {
+            used: slots.0,
+            projected: slots.1,
+            allocations: slots.2,
+        })
+    }
+}
+
 /// The `breakdowns` field of [`TestsUsage`](struct@TestsUsage).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnitsByTests {
     /// Account group owning the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub aid: Option<String>,
     /// Name of that account group.
-    #[serde(rename = "accountGroupName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "accountGroupName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_group_name: Option<String>,
     /// Units used by enterprise agents running the test.
-    #[serde(rename = "enterpriseUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units projected for the period.
-    #[serde(rename = "enterpriseUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_projected: Option<i64>,
     /// Units used by cloud agents running the test.
-    #[serde(rename = "cloudUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_used: Option<i64>,
     /// Cloud units projected for the period.
-    #[serde(rename = "cloudUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_projected: Option<i64>,
     /// The test.
-    #[serde(rename = "testId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_id: Option<String>,
     /// Name of the test.
-    #[serde(rename = "testName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testName"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_name: Option<String>,
     /// Friendly test type; not for parsing.
-    #[serde(rename = "testType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "testType"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub test_type: Option<String>,
     /// True for an instant test, false for a scheduled one.
-    #[serde(rename = "isInstantTest")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "isInstantTest"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub is_instant_test: Option<bool>,
 }
 
@@ -696,17 +1683,101 @@ impl UnitsByTests {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UnitsByTests {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UnitsByTests {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<bool>,
+    );
+    const NAME: &'static str = "UnitsByTests";
+    const FIELDS: &'static [&'static str] = &[
+        "aid",
+        "accountGroupName",
+        "enterpriseUnitsUsed",
+        "enterpriseUnitsProjected",
+        "cloudUnitsUsed",
+        "cloudUnitsProjected",
+        "testId",
+        "testName",
+        "testType",
+        "isInstantTest",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            7 => slots.7 = map.next_value()?,
+            8 => slots.8 = map.next_value()?,
+            _ => slots.9 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UnitsByTests {
+            aid: slots.0,
+            account_group_name: slots.1,
+            enterprise_units_used: slots.2,
+            enterprise_units_projected: slots.3,
+            cloud_units_used: slots.4,
+            cloud_units_projected: slots.5,
+            test_id: slots.6,
+            test_name: slots.7,
+            test_type: slots.8,
+            is_instant_test: slots.9,
+        })
+    }
+}
+
 /// The body of [`Client::get_usage`](crate::Client::get_usage)'s `200` reply.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Usage {
     /// `usage`: a `UsageDetails`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub usage: Option<UsageDetails>,
     /// `_links`: a `SelfLinks`.
-    #[serde(rename = "_links")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "_links"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub links: Option<SelfLinks>,
 }
 
@@ -719,91 +1790,200 @@ impl Usage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Usage {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for Usage {
+    type Slots = (Option<UsageDetails>, Option<SelfLinks>);
+    const NAME: &'static str = "Usage";
+    const FIELDS: &'static [&'static str] = &["usage", "_links"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            _ => slots.1 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(Usage {
+            usage: slots.0,
+            links: slots.1,
+        })
+    }
+}
+
 /// The `usage` field of [`Usage`](struct@Usage).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageDetails {
     /// `quota`: a `UsageQuota`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub quota: Option<UsageQuota>,
     /// Cloud units used so far in the period.
-    #[serde(rename = "cloudUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_used: Option<i64>,
     /// Cloud units projected for the period; updated hourly.
-    #[serde(rename = "cloudUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_projected: Option<i64>,
     /// Cloud units projected for the next period; updated hourly.
-    #[serde(rename = "cloudUnitsNextBillingPeriod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsNextBillingPeriod"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_next_billing_period: Option<i64>,
     /// Enterprise units used in the period (metered billing only).
-    #[serde(rename = "enterpriseUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units projected for the period.
-    #[serde(rename = "enterpriseUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_projected: Option<i64>,
     /// Enterprise units projected for the next period.
-    #[serde(rename = "enterpriseUnitsNextBillingPeriod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(rename = "enterpriseUnitsNextBillingPeriod")
+    )]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_units_next_billing_period: Option<i64>,
     /// Connected device units used in the period.
-    #[serde(rename = "connectedDevicesUnitsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "connectedDevicesUnitsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub connected_devices_units_used: Option<i64>,
     /// Connected device units projected for the period.
-    #[serde(rename = "connectedDevicesUnitsProjected")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "connectedDevicesUnitsProjected"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub connected_devices_units_projected: Option<i64>,
     /// Connected device units projected for the next period.
-    #[serde(rename = "connectedDevicesUnitsNextBillingPeriod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(rename = "connectedDevicesUnitsNextBillingPeriod")
+    )]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub connected_devices_units_next_billing_period: Option<i64>,
     /// Endpoint agents used (most enabled in any hour of the period).
-    #[serde(rename = "endpointAgentsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_used: Option<i64>,
     /// Endpoint agents essentials used.
-    #[serde(rename = "endpointAgentsEssentialsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEssentialsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_essentials_used: Option<i64>,
     /// Embedded endpoint agents used.
-    #[serde(rename = "endpointAgentsEmbeddedUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEmbeddedUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_embedded_used: Option<i64>,
     /// Enterprise agents used.
-    #[serde(rename = "enterpriseAgentsUsed")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseAgentsUsed"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_agents_used: Option<i64>,
     /// Enterprise units per agent in the current month.
-    #[serde(rename = "enterpriseAgentUnits")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseAgentUnits"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_agent_units: Option<Vec<EnterpriseAgentUnits>>,
     /// Units per test in the current month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tests: Option<Vec<TestUsage>>,
     /// Endpoint agents per account group.
-    #[serde(rename = "endpointAgents")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgents"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents: Option<Vec<EndpointAgentsUsage>>,
     /// Endpoint agents essentials per account group.
-    #[serde(rename = "endpointAgentsEssentials")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEssentials"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_essentials: Option<Vec<EndpointAgentsEssentials>>,
     /// Embedded endpoint agents per account group.
-    #[serde(rename = "endpointAgentsEmbedded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEmbedded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_embedded: Option<Vec<EndpointAgentsEmbedded>>,
     /// Enterprise agents per account group.
-    #[serde(rename = "enterpriseAgents")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseAgents"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_agents: Option<Vec<EnterpriseAgents>>,
     /// `allocations`: a `UnitAllocationSummary`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub allocations: Option<UnitAllocationSummary>,
 }
 
@@ -838,42 +2018,213 @@ impl UsageDetails {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsageDetails {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageDetails {
+    type Slots = (
+        Option<UsageQuota>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<Vec<EnterpriseAgentUnits>>,
+        Option<Vec<TestUsage>>,
+        Option<Vec<EndpointAgentsUsage>>,
+        Option<Vec<EndpointAgentsEssentials>>,
+        Option<Vec<EndpointAgentsEmbedded>>,
+        Option<Vec<EnterpriseAgents>>,
+        Option<UnitAllocationSummary>,
+    );
+    const NAME: &'static str = "UsageDetails";
+    const FIELDS: &'static [&'static str] = &[
+        "quota",
+        "cloudUnitsUsed",
+        "cloudUnitsProjected",
+        "cloudUnitsNextBillingPeriod",
+        "enterpriseUnitsUsed",
+        "enterpriseUnitsProjected",
+        "enterpriseUnitsNextBillingPeriod",
+        "connectedDevicesUnitsUsed",
+        "connectedDevicesUnitsProjected",
+        "connectedDevicesUnitsNextBillingPeriod",
+        "endpointAgentsUsed",
+        "endpointAgentsEssentialsUsed",
+        "endpointAgentsEmbeddedUsed",
+        "enterpriseAgentsUsed",
+        "enterpriseAgentUnits",
+        "tests",
+        "endpointAgents",
+        "endpointAgentsEssentials",
+        "endpointAgentsEmbedded",
+        "enterpriseAgents",
+        "allocations",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            7 => slots.7 = map.next_value()?,
+            8 => slots.8 = map.next_value()?,
+            9 => slots.9 = map.next_value()?,
+            10 => slots.10 = map.next_value()?,
+            11 => slots.11 = map.next_value()?,
+            12 => slots.12 = map.next_value()?,
+            13 => slots.13 = map.next_value()?,
+            14 => slots.14 = map.next_value()?,
+            15 => slots.15 = map.next_value()?,
+            16 => slots.16 = map.next_value()?,
+            17 => slots.17 = map.next_value()?,
+            18 => slots.18 = map.next_value()?,
+            19 => slots.19 = map.next_value()?,
+            _ => slots.20 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageDetails {
+            quota: slots.0,
+            cloud_units_used: slots.1,
+            cloud_units_projected: slots.2,
+            cloud_units_next_billing_period: slots.3,
+            enterprise_units_used: slots.4,
+            enterprise_units_projected: slots.5,
+            enterprise_units_next_billing_period: slots.6,
+            connected_devices_units_used: slots.7,
+            connected_devices_units_projected: slots.8,
+            connected_devices_units_next_billing_period: slots.9,
+            endpoint_agents_used: slots.10,
+            endpoint_agents_essentials_used: slots.11,
+            endpoint_agents_embedded_used: slots.12,
+            enterprise_agents_used: slots.13,
+            enterprise_agent_units: slots.14,
+            tests: slots.15,
+            endpoint_agents: slots.16,
+            endpoint_agents_essentials: slots.17,
+            endpoint_agents_embedded: slots.18,
+            enterprise_agents: slots.19,
+            allocations: slots.20,
+        })
+    }
+}
+
 /// The `quota` field of [`UsageDetails`](struct@UsageDetails).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageQuota {
     /// Start of the usage period (UTC).
-    #[serde(rename = "monthStart")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "monthStart"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub month_start: Option<DateTime<Utc>>,
     /// End of the usage period (UTC).
-    #[serde(rename = "monthEnd")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "monthEnd"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub month_end: Option<DateTime<Utc>>,
     /// Cloud units included monthly by contract.
-    #[serde(rename = "cloudUnitsIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "cloudUnitsIncluded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub cloud_units_included: Option<i64>,
     /// Device agents included monthly by contract.
-    #[serde(rename = "deviceAgentsIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "deviceAgentsIncluded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device_agents_included: Option<i64>,
     /// Endpoint agents included monthly by contract.
-    #[serde(rename = "endpointAgentsIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsIncluded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_included: Option<i64>,
     /// Endpoint agents essentials included monthly.
-    #[serde(rename = "endpointAgentsEssentialsIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(rename = "endpointAgentsEssentialsIncluded")
+    )]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_essentials_included: Option<i64>,
     /// Embedded endpoint agents included monthly.
-    #[serde(rename = "endpointAgentsEmbeddedIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointAgentsEmbeddedIncluded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_agents_embedded_included: Option<i64>,
     /// Enterprise agents included monthly (legacy billing only).
-    #[serde(rename = "enterpriseAgentsIncluded")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "enterpriseAgentsIncluded"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enterprise_agents_included: Option<i64>,
 }
 
@@ -895,28 +2246,116 @@ impl UsageQuota {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsageQuota {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for UsageQuota {
+    type Slots = (
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    const NAME: &'static str = "UsageQuota";
+    const FIELDS: &'static [&'static str] = &[
+        "monthStart",
+        "monthEnd",
+        "cloudUnitsIncluded",
+        "deviceAgentsIncluded",
+        "endpointAgentsIncluded",
+        "endpointAgentsEssentialsIncluded",
+        "endpointAgentsEmbeddedIncluded",
+        "enterpriseAgentsIncluded",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            5 => slots.5 = map.next_value()?,
+            6 => slots.6 = map.next_value()?,
+            _ => slots.7 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(UsageQuota {
+            month_start: slots.0,
+            month_end: slots.1,
+            cloud_units_included: slots.2,
+            device_agents_included: slots.3,
+            endpoint_agents_included: slots.4,
+            endpoint_agents_essentials_included: slots.5,
+            endpoint_agents_embedded_included: slots.6,
+            enterprise_agents_included: slots.7,
+        })
+    }
+}
+
 /// A problem detail listing invalid fields.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationError {
     /// URI reference identifying the problem type; `about:blank` when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// Short summary of the problem type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// HTTP status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<i32>,
     /// Explanation of this occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<String>,
     /// URI reference identifying this occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance: Option<String>,
     /// One entry per invalid field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
@@ -936,19 +2375,90 @@ impl ValidationError {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for ValidationError {
+    type Slots = (
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<String>,
+        Option<Vec<ValidationErrorItem>>,
+    );
+    const NAME: &'static str = "ValidationError";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "errors",
+    ];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None, None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            2 => slots.2 = map.next_value()?,
+            3 => slots.3 = map.next_value()?,
+            4 => slots.4 = map.next_value()?,
+            _ => slots.5 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ValidationError {
+            r#type: slots.0,
+            title: slots.1,
+            status: slots.2,
+            detail: slots.3,
+            instance: slots.4,
+            errors: slots.5,
+        })
+    }
+}
+
 /// The `errors` field of [`ValidationError`](struct@ValidationError).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationErrorItem {
     /// Error code, documented by the vendor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
     /// The field in error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub field: Option<String>,
     /// Short summary of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 
@@ -962,5 +2472,47 @@ impl ValidationErrorItem {
             field: None,
             message: None,
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationErrorItem {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+
+impl crate::runtime::object::Object for ValidationErrorItem {
+    type Slots = (Option<String>, Option<String>, Option<String>);
+    const NAME: &'static str = "ValidationErrorItem";
+    const FIELDS: &'static [&'static str] = &["code", "field", "message"];
+    #[inline]
+    fn slots() -> Self::Slots {
+        (None, None, None)
+    }
+
+    #[inline]
+    fn set<'de, A: serde::de::MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        field: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match field {
+            0 => slots.0 = map.next_value()?,
+            1 => slots.1 = map.next_value()?,
+            _ => slots.2 = map.next_value()?,
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn finish<E: serde::de::Error>(slots: Self::Slots) -> Result<Self, E> {
+        Ok(ValidationErrorItem {
+            code: slots.0,
+            field: slots.1,
+            message: slots.2,
+        })
     }
 }

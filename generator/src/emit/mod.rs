@@ -37,6 +37,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("mock.rs", include_str!("../../../runtime/src/mock.rs")),
     ("mod.rs", include_str!("../../../runtime/src/lib.rs")),
     ("oauth.rs", include_str!("../../../runtime/src/oauth.rs")),
+    ("object.rs", include_str!("../../../runtime/src/object.rs")),
     ("paginate.rs", include_str!("../../../runtime/src/paginate.rs")),
     ("params.rs", include_str!("../../../runtime/src/params.rs")),
     ("poll.rs", include_str!("../../../runtime/src/poll.rs")),
@@ -63,15 +64,17 @@ enum Unit<'a> {
     Front,
     OperationsMod,
     Operation(&'a Operation),
-    /// A run of the `types` module's definitions.
-    Types(&'a [TypeDef]),
+    /// A run of the definitions of one file of the `types` module: the
+    /// index of the file in [`types_files`], and the definitions.
+    Types(usize, Vec<&'a TypeDef>),
 }
 
 /// What a unit produces.
 enum Done {
     Files(Vec<GeneratedFile>),
-    /// Formatted items of the `types` module, and the imports they need.
-    Types(String, types::TypesNeeds),
+    /// Formatted items of a file of the `types` module, and the imports
+    /// they need.
+    Types(usize, String, types::TypesNeeds),
 }
 
 /// Like [`emit`], also returning the CPU time spent formatting (parsing the
@@ -102,7 +105,10 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
     let defaults = types::types_with_default(api);
     let places = types::places(api);
     let mut units = vec![Unit::Front, Unit::OperationsMod];
-    units.extend(api.types.chunks(types_per_unit.max(1)).map(Unit::Types));
+    let type_files = types_files(api);
+    for (i, (_, defs)) in type_files.iter().enumerate() {
+        units.extend(defs.chunks(types_per_unit.max(1)).map(|run| Unit::Types(i, run.to_vec())));
+    }
     units.extend(api.operations.iter().map(Unit::Operation));
 
     let next = AtomicUsize::new(0);
@@ -144,9 +150,9 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
                     let code = format(&path, operation::operation_file(api, op, &operation_names))?;
                     Done::Files(vec![rust(&path, code)])
                 }
-                Unit::Types(defs) => {
+                Unit::Types(file, defs) => {
                     let (items, needs) = types::types_items(defs, &defaults, &places);
-                    Done::Types(format("src/types.rs", items)?, needs)
+                    Done::Types(*file, format("src/types.rs", items)?, needs)
                 }
             };
             done.push((i, output));
@@ -173,13 +179,13 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
     }
     done.sort_by_key(|(i, _)| *i);
     let mut files = Vec::new();
-    let mut types_code = String::new();
+    let mut types_code = vec![String::new(); type_files.len()];
     let mut needs = types::TypesNeeds::default();
     for (_, output) in done {
         match output {
             Done::Files(f) => files.extend(f),
-            Done::Types(code, n) => {
-                types_code.push_str(&code);
+            Done::Types(file, code, n) => {
+                types_code[file].push_str(&code);
                 needs.merge(n);
             }
         }
@@ -188,12 +194,21 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
     // runs of items separately and joining them gives the same text as
     // formatting the whole module at once.
     let started = Instant::now();
-    let types_head = format_tokens("src/types.rs", types::types_header(needs, gate::allow_unused_imports(api)))?;
-    format_time += started.elapsed();
+    let modules: Vec<&crate::ir::Feature> = type_files.iter().filter_map(|(f, _)| *f).collect();
+    let types_head =
+        format_tokens("src/types.rs", types::types_header(needs, gate::allow_unused_imports(api), &modules))?;
+    let mut codes = types_code.into_iter();
+    let main_code = codes.next().unwrap_or_default();
     files.push(GeneratedFile {
         path: "src/types.rs".into(),
-        contents: format!("{header}{}", space_items(&format!("{types_head}{types_code}"))),
+        contents: format!("{header}{}", space_items(&format!("{types_head}{main_code}"))),
     });
+    for (feature, code) in modules.iter().zip(codes) {
+        let path = format!("src/types/{}.rs", module_name(&feature.module));
+        let head = format_tokens(&path, types::module_header(feature))?;
+        files.push(GeneratedFile { path, contents: format!("{header}{}", space_items(&format!("{head}{code}"))) });
+    }
+    format_time += started.elapsed();
     if options.runtime == crate::Runtime::Vendored {
         for (name, source) in RUNTIME {
             files.push(GeneratedFile { path: format!("src/apigen_runtime/{name}"), contents: format!("{header}{source}") });
@@ -208,6 +223,24 @@ fn emit_in_units(api: &Api, options: &Options, split: &Split) -> Result<(Vec<Gen
 fn format_tokens(path: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: {path} is not valid Rust ({e})"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The files of the `types` module: `types.rs` with the types always
+/// compiled or compiled by several features, then one file per feature
+/// with the types it alone compiles. A file whose feature is off is not
+/// even parsed, which for GitHub's crate is most of the module.
+fn types_files(api: &Api) -> Vec<(Option<&crate::ir::Feature>, Vec<&TypeDef>)> {
+    let mut files: Vec<(Option<&crate::ir::Feature>, Vec<&TypeDef>)> = vec![(None, Vec::new())];
+    files.extend(api.features.iter().map(|f| (Some(f), Vec::new())));
+    for def in &api.types {
+        let file = match def.reach.features.as_slice() {
+            [one] => api.features.iter().position(|f| &f.name == one).map_or(0, |i| i + 1),
+            _ => 0,
+        };
+        files[file].1.push(def);
+    }
+    files.retain(|(feature, defs)| feature.is_none() || !defs.is_empty());
+    files
 }
 
 fn module_name(rust_name: &str) -> String {

@@ -254,6 +254,7 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
     quote! {
         #![doc = #module_doc]
         #std_imports
+        use std::future::Future;
         use std::time::Duration;
         #stream_import
         use reqwest::Method;
@@ -331,13 +332,19 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
 
             #send_doc
             #[inline]
-            pub async fn send(self) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
-                let request = self.build_request()?;
-                let response = runtime::send(self.client.config(), request, &self.options).await?;
-                #dispatch
+            pub fn send(self) -> impl Future<Output = Result<ApiResponse<#ok_ty>, Error<#error_enum>>> + 'a {
+                runtime::call(self.client.config(), self.build_request(), self.options, decode)
             }
 
             #poll_method
+        }
+
+        /// The reply, by status. Not `async`: the one `async` function of
+        /// every operation is the runtime's `call`, which is made only in
+        /// an application that sends the operation.
+        #[inline]
+        fn decode(response: runtime::RawResponse) -> Result<ApiResponse<#ok_ty>, Error<#error_enum>> {
+            #dispatch
         }
 
         #pagination

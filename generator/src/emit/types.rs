@@ -33,11 +33,11 @@ impl TypesNeeds {
 /// The items of the `types` module for `defs`, a run of `api.types`. The
 /// module is made of runs so that they can be formatted in parallel; its
 /// imports come last, from what all runs need ([`types_header`]).
-pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>, places: &Places) -> (TokenStream, TypesNeeds) {
+pub fn types_items(defs: &[&TypeDef], defaults: &BTreeSet<String>, places: &Places) -> (TokenStream, TypesNeeds) {
     let mut needs = TypesNeeds::default();
     let mut items = TokenStream::new();
     for def in defs {
-        let gate = super::gate::cfg(&def.reach.features);
+        let gate = type_gate(def);
         items.extend(match &def.kind {
             TypeKind::Struct { fields } => {
                 struct_def(def, fields, defaults.contains(&def.rust_name), &mut needs.uses, places)
@@ -63,7 +63,7 @@ pub fn types_items(defs: &[TypeDef], defaults: &BTreeSet<String>, places: &Place
 }
 
 /// The module doc and imports of the `types` module.
-pub fn types_header(mut needs: TypesNeeds, allow_unused: TokenStream) -> TokenStream {
+pub fn types_header(mut needs: TypesNeeds, allow_unused: TokenStream, modules: &[&crate::ir::Feature]) -> TokenStream {
     if needs.has_union {
         // Unions keep unknown values as JSON.
         needs.uses.value = true;
@@ -79,6 +79,17 @@ pub fn types_header(mut needs: TypesNeeds, allow_unused: TokenStream) -> TokenSt
     } else {
         quote!()
     };
+    // A feature's own types are in a module of their own, seen from here.
+    let submodules = modules.iter().map(|f| {
+        let module = ident(&f.module);
+        let name = &f.name;
+        quote! {
+            #[cfg(feature = #name)]
+            mod #module;
+            #[cfg(feature = #name)]
+            pub use #module::*;
+        }
+    });
     let enum_imports =
         if needs.has_enum || needs.has_sent_union { quote!(#enum_imports use crate::runtime::ToParam;) } else { enum_imports };
     quote! {
@@ -87,6 +98,18 @@ pub fn types_header(mut needs: TypesNeeds, allow_unused: TokenStream) -> TokenSt
         #std_imports
         #enum_imports
         #serde_import
+        #(#submodules)*
+    }
+}
+
+/// The head of the file of a feature's own types: its module doc, and the
+/// `types` module's names, imports included.
+pub fn module_header(feature: &crate::ir::Feature) -> TokenStream {
+    let doc = format!(" The types only the `{}` feature compiles; re-exported by [`types`](super).", feature.name);
+    quote! {
+        #![doc = #doc]
+        #![allow(unused_imports)]
+        use super::*;
     }
 }
 
@@ -141,10 +164,14 @@ fn type_doc(def: &TypeDef, places: &Places) -> String {
 fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, places: &Places) -> TokenStream {
     let name = ident(&def.rust_name);
     let docs = doc_attrs(&type_doc(def, places));
-    let gate = super::gate::cfg(&def.reach.features);
-    let (serde_derives, serde_all) = serde_derives(def);
+    let gate = type_gate(def);
+    // Decoding is the runtime's `Object`, not serde's derive: see
+    // `deserialize_impl`.
+    let serialize = if def.reach.sent { quote!(serde::Serialize) } else { quote!() };
+    let serde_all = if def.reach.sent { quote!() } else { quote!(#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]) };
     let derive_default = if default { quote!(Default,) } else { quote!() };
     let constructor = constructor(fields, uses);
+    let deserialize = deserialize_impl(def, fields, uses);
     let fields = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let mut ty = uses.ty(&f.ty);
@@ -170,6 +197,11 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
         if f.send_null {
             ty = quote!(Option<#ty>);
         }
+        if !def.reach.sent && !attrs.is_empty() {
+            // Only the `Serialize` of `serde-all` reads these.
+            let inner = attrs.into_iter().collect::<Vec<_>>();
+            attrs = serde_all_attrs(&inner);
+        }
         if f.deprecated {
             attrs.extend(quote!(#[deprecated]));
         }
@@ -186,13 +218,116 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     quote! {
         #docs
         #gate
-        #[derive(Clone, Debug, #derive_default PartialEq, #(#serde_derives),*)]
+        #[derive(Clone, Debug, #derive_default PartialEq, #serialize)]
         #serde_all
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         #gate
         impl #name { #constructor }
+
+        #deserialize
+    }
+}
+
+/// `#[serde(..)]` attributes (as token trees: `#` and `[..]` pairs) made
+/// `#[cfg_attr(feature = "serde-all", serde(..))]`.
+fn serde_all_attrs(tokens: &[proc_macro2::TokenTree]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for tree in tokens {
+        if let proc_macro2::TokenTree::Group(group) = tree {
+            let inner = group.stream();
+            out.extend(quote!(#[cfg_attr(feature = "serde-all", #inner)]));
+        }
+    }
+    out
+}
+
+/// `Deserialize` for a struct through the runtime's `Object`: where field
+/// `i` goes and how the struct is made, with the walk of the JSON object
+/// written once in the runtime. serde's derive writes seven functions per
+/// struct, which were most of a huge API's compile time and memory.
+/// Compiled where the struct is received, else with `serde-all`.
+fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let gate = type_gate(def);
+    let only = if def.reach.received { quote!() } else { quote!(#[cfg(feature = "serde-all")]) };
+    let api_name = def.rust_name.trim_start_matches("r#");
+    let mut slot_types = Vec::new();
+    let mut sets = Vec::new();
+    let mut inits = Vec::new();
+    let mut single_set = None;
+    for (i, f) in fields.iter().enumerate() {
+        let fname = ident(&f.rust_name);
+        let mut ty = uses.ty(&f.ty);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        let slot = quote!(slots.#index);
+        let member = &f.api_name;
+        // What the member's value decodes as, and how the field is made
+        // from the slot: a required member must be there; `null` in a
+        // member that can send it is `Some(None)`.
+        let (slot_ty, set, init) = if f.send_null {
+            (quote!(Option<Option<#ty>>), quote!(#slot = Some(map.next_value()?)), quote!(#slot))
+        } else if f.required && !f.nullable {
+            (quote!(Option<#ty>), quote!(#slot = Some(map.next_value()?)), quote!(crate::runtime::object::required(#slot, #member)?))
+        } else {
+            (quote!(Option<#ty>), quote!(#slot = map.next_value()?), quote!(#slot))
+        };
+        slot_types.push(slot_ty);
+        single_set.get_or_insert_with(|| set.clone());
+        let last = i + 1 == fields.len();
+        sets.push(if last { quote!(_ => #set,) } else { quote!(#index => #set,) });
+        inits.push(quote!(#fname: #init));
+    }
+    let nones = fields.iter().map(|_| quote!(None));
+    let members = fields.iter().map(|f| f.api_name.as_str());
+    let allow = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
+    // A tuple of one is `(T,)`.
+    let comma = if fields.len() == 1 { quote!(,) } else { quote!() };
+    // One field needs no `match` (`clippy::match_single_binding`).
+    let (set_fn, map_arg) = match (fields.len(), single_set) {
+        (0, _) => (quote!(), quote!(_map)),
+        (1, Some(set)) => (quote!(#set;), quote!(map)),
+        _ => (quote!(match field { #(#sets)* }), quote!(map)),
+    };
+    // No fields: the slots are `()`, an empty body's value.
+    let slots_value = if fields.is_empty() { quote!() } else { quote!((#(#nones),* #comma)) };
+    let field_arg = if fields.len() < 2 { quote!(_field) } else { quote!(field) };
+    let slots_arg = if fields.is_empty() { quote!(_slots) } else { quote!(slots) };
+    quote! {
+        #gate
+        #only
+        impl<'de> serde::Deserialize<'de> for #name {
+            #[inline]
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::object::deserialize(deserializer)
+            }
+        }
+
+        #gate
+        #only
+        #allow
+        impl crate::runtime::object::Object for #name {
+            type Slots = (#(#slot_types),* #comma);
+            const NAME: &'static str = #api_name;
+            const FIELDS: &'static [&'static str] = &[#(#members),*];
+            #[inline]
+            fn slots() -> Self::Slots {
+                #slots_value
+            }
+            #[inline]
+            fn set<'de, A: serde::de::MapAccess<'de>>(#slots_arg: &mut Self::Slots, #field_arg: usize, #map_arg: &mut A) -> Result<(), A::Error> {
+                #set_fn
+                Ok(())
+            }
+            #[inline]
+            fn finish<E: serde::de::Error>(#slots_arg: Self::Slots) -> Result<Self, E> {
+                Ok(#name { #(#inits),* })
+            }
+        }
     }
 }
 
@@ -391,7 +526,7 @@ fn union_def(
     places: &Places,
 ) -> TokenStream {
     let name = ident(&def.rust_name);
-    let gate = super::gate::cfg(&def.reach.features);
+    let gate = type_gate(def);
     let how = match discriminator {
         Some(tag) => format!("Which alternative is chosen by the {} property; a value of another kind is kept in `Unknown`.", code(tag)),
         None => "The first alternative the value decodes as is chosen; a value of none is kept in `Unknown`.".to_string(),
@@ -480,5 +615,14 @@ fn union_def(
 
         #deserialize
         #to_param
+    }
+}
+
+/// The `cfg` of a type's items. A type that one feature alone compiles is
+/// in that feature's module, whose `mod` item has the `cfg`.
+fn type_gate(def: &TypeDef) -> TokenStream {
+    match def.reach.features.as_slice() {
+        [_] => TokenStream::new(),
+        gate => super::gate::cfg(gate),
     }
 }

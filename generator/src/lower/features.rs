@@ -108,9 +108,14 @@ pub(super) fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, 
     let mut features: Vec<Feature> = named
         .into_iter()
         .filter(|(source, _)| *source != FeatureSource::Unreferenced || unreferenced)
-        .map(|(source, name)| Feature { name, source, requires: Vec::new() })
+        .map(|(source, name)| Feature { name, module: String::new(), source, requires: Vec::new() })
         .collect();
     features.sort_by(|a, b| a.name.cmp(&b.name));
+    // Modules of `types`, beside its types (UpperCamelCase, so no clash).
+    let mut modules = Namespace::with_reserved(&[]);
+    for feature in &mut features {
+        feature.module = modules.claim(&crate::ident::snake(&feature.name));
+    }
     // Order each type's gate as the features are ordered.
     let order: BTreeMap<&str, usize> = features.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
     for (name, mut gate) in gates {

@@ -5,6 +5,7 @@
 
 mod build;
 mod generation;
+mod huge;
 mod peers;
 mod runtime;
 
@@ -25,10 +26,13 @@ pub enum Section {
     Runtime,
     /// The in-process parts (divan): load and lower, emit, whole generation.
     Pipeline,
+    /// Check and build time and peak memory of GitHub's and Stripe's
+    /// crates, now and as generated before issue 16.
+    Huge,
 }
 
 pub fn run(root: &Path, sections: &[Section], filter: Option<&str>) -> Result<()> {
-    let all = [Section::Generation, Section::Build, Section::Runtime, Section::Pipeline];
+    let all = [Section::Generation, Section::Build, Section::Runtime, Section::Pipeline, Section::Huge];
     let sections = if sections.is_empty() { &all[..] } else { sections };
     let mut report = format!(
         "# apigen benchmarks\n\nMachine: {} cores. Command: `cargo xtask bench`.\n",
@@ -40,6 +44,7 @@ pub fn run(root: &Path, sections: &[Section], filter: Option<&str>) -> Result<()
             Section::Build => ("Build time of the generated crates", build::run(root, filter)?),
             Section::Runtime => ("The client at run time", runtime::run(root)?),
             Section::Pipeline => ("In-process parts (divan)", pipeline(root)?),
+            Section::Huge => ("Huge APIs: GitHub's and Stripe's crates", huge::run(root, filter)?),
         };
         report.push_str(&format!("\n## {title}\n\n{body}"));
     }

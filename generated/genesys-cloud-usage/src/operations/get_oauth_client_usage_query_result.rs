@@ -3,6 +3,7 @@
 
 //! `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}`: Get the results of a usage query
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ApiUsageQueryResult, ErrorBody};
@@ -97,59 +98,59 @@ impl<'a> GetOauthClientUsageQueryResult<'a> {
 
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetOauthClientUsageQueryResultError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => GetOauthClientUsageQueryResultError::BadRequest(body),
-                            401 => {
-                                GetOauthClientUsageQueryResultError::Unauthorized(body)
-                            }
-                            403 => GetOauthClientUsageQueryResultError::Forbidden(body),
-                            404 => GetOauthClientUsageQueryResultError::NotFound(body),
-                            408 => {
-                                GetOauthClientUsageQueryResultError::RequestTimeout(body)
-                            }
-                            413 => {
-                                GetOauthClientUsageQueryResultError::PayloadTooLarge(body)
-                            }
-                            415 => {
-                                GetOauthClientUsageQueryResultError::UnsupportedMediaType(
-                                    body,
-                                )
-                            }
-                            429 => {
-                                GetOauthClientUsageQueryResultError::TooManyRequests(body)
-                            }
-                            500 => {
-                                GetOauthClientUsageQueryResultError::InternalServerError(
-                                    body,
-                                )
-                            }
-                            503 => {
-                                GetOauthClientUsageQueryResultError::ServiceUnavailable(
-                                    body,
-                                )
-                            }
-                            504 => {
-                                GetOauthClientUsageQueryResultError::GatewayTimeout(body)
-                            }
-                            _ => GetOauthClientUsageQueryResultError::Default(body),
-                        }),
-                )
-            }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<ApiUsageQueryResult>,
+            Error<GetOauthClientUsageQueryResultError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<
+    ApiResponse<ApiUsageQueryResult>,
+    Error<GetOauthClientUsageQueryResultError>,
+> {
+    match response.status() {
+        200 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => GetOauthClientUsageQueryResultError::BadRequest(body),
+                        401 => GetOauthClientUsageQueryResultError::Unauthorized(body),
+                        403 => GetOauthClientUsageQueryResultError::Forbidden(body),
+                        404 => GetOauthClientUsageQueryResultError::NotFound(body),
+                        408 => GetOauthClientUsageQueryResultError::RequestTimeout(body),
+                        413 => GetOauthClientUsageQueryResultError::PayloadTooLarge(body),
+                        415 => {
+                            GetOauthClientUsageQueryResultError::UnsupportedMediaType(
+                                body,
+                            )
+                        }
+                        429 => GetOauthClientUsageQueryResultError::TooManyRequests(body),
+                        500 => {
+                            GetOauthClientUsageQueryResultError::InternalServerError(
+                                body,
+                            )
+                        }
+                        503 => {
+                            GetOauthClientUsageQueryResultError::ServiceUnavailable(body)
+                        }
+                        504 => GetOauthClientUsageQueryResultError::GatewayTimeout(body),
+                        _ => GetOauthClientUsageQueryResultError::Default(body),
+                    }),
+            )
         }
     }
 }

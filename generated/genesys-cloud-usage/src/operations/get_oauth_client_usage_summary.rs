@@ -3,6 +3,7 @@
 
 //! `GET /api/v2/oauth/clients/{clientId}/usage/summary`: Get a summary of OAuth client API usage
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ApiUsageQueryResult, ErrorBody, UsageExecutionResult};
@@ -108,45 +109,15 @@ impl<'a> GetOauthClientUsageSummary<'a> {
 
     /// Sends `GET /api/v2/oauth/clients/{clientId}/usage/summary` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<UsageExecutionResult>,
-        Error<GetOauthClientUsageSummaryError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            202 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => GetOauthClientUsageSummaryError::BadRequest(body),
-                            401 => GetOauthClientUsageSummaryError::Unauthorized(body),
-                            403 => GetOauthClientUsageSummaryError::Forbidden(body),
-                            404 => GetOauthClientUsageSummaryError::NotFound(body),
-                            408 => GetOauthClientUsageSummaryError::RequestTimeout(body),
-                            413 => GetOauthClientUsageSummaryError::PayloadTooLarge(body),
-                            415 => {
-                                GetOauthClientUsageSummaryError::UnsupportedMediaType(body)
-                            }
-                            429 => GetOauthClientUsageSummaryError::TooManyRequests(body),
-                            500 => {
-                                GetOauthClientUsageSummaryError::InternalServerError(body)
-                            }
-                            503 => {
-                                GetOauthClientUsageSummaryError::ServiceUnavailable(body)
-                            }
-                            504 => GetOauthClientUsageSummaryError::GatewayTimeout(body),
-                            _ => GetOauthClientUsageSummaryError::Default(body),
-                        }),
-                )
-            }
-        }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<UsageExecutionResult>,
+            Error<GetOauthClientUsageSummaryError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
     }
 
     /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
@@ -185,6 +156,41 @@ impl<'a> GetOauthClientUsageSummary<'a> {
                 ),
             )
             .await
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<UsageExecutionResult>, Error<GetOauthClientUsageSummaryError>> {
+    match response.status() {
+        200 => response.json(),
+        202 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => GetOauthClientUsageSummaryError::BadRequest(body),
+                        401 => GetOauthClientUsageSummaryError::Unauthorized(body),
+                        403 => GetOauthClientUsageSummaryError::Forbidden(body),
+                        404 => GetOauthClientUsageSummaryError::NotFound(body),
+                        408 => GetOauthClientUsageSummaryError::RequestTimeout(body),
+                        413 => GetOauthClientUsageSummaryError::PayloadTooLarge(body),
+                        415 => {
+                            GetOauthClientUsageSummaryError::UnsupportedMediaType(body)
+                        }
+                        429 => GetOauthClientUsageSummaryError::TooManyRequests(body),
+                        500 => GetOauthClientUsageSummaryError::InternalServerError(body),
+                        503 => GetOauthClientUsageSummaryError::ServiceUnavailable(body),
+                        504 => GetOauthClientUsageSummaryError::GatewayTimeout(body),
+                        _ => GetOauthClientUsageSummaryError::Default(body),
+                    }),
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `GET /api/v2/usage/query/{executionId}/results`: Get the results of a usage query
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ApiUsageQueryResult, ErrorBody};
@@ -90,59 +91,65 @@ impl<'a> GetUsageQueryExecutionIdResults<'a> {
 
     /// Sends `GET /api/v2/usage/query/{executionId}/results` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetUsageQueryExecutionIdResultsError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => GetUsageQueryExecutionIdResultsError::BadRequest(body),
-                            401 => {
-                                GetUsageQueryExecutionIdResultsError::Unauthorized(body)
-                            }
-                            403 => GetUsageQueryExecutionIdResultsError::Forbidden(body),
-                            404 => GetUsageQueryExecutionIdResultsError::NotFound(body),
-                            408 => {
-                                GetUsageQueryExecutionIdResultsError::RequestTimeout(body)
-                            }
-                            413 => {
-                                GetUsageQueryExecutionIdResultsError::PayloadTooLarge(body)
-                            }
-                            415 => {
-                                GetUsageQueryExecutionIdResultsError::UnsupportedMediaType(
-                                    body,
-                                )
-                            }
-                            429 => {
-                                GetUsageQueryExecutionIdResultsError::TooManyRequests(body)
-                            }
-                            500 => {
-                                GetUsageQueryExecutionIdResultsError::InternalServerError(
-                                    body,
-                                )
-                            }
-                            503 => {
-                                GetUsageQueryExecutionIdResultsError::ServiceUnavailable(
-                                    body,
-                                )
-                            }
-                            504 => {
-                                GetUsageQueryExecutionIdResultsError::GatewayTimeout(body)
-                            }
-                            _ => GetUsageQueryExecutionIdResultsError::Default(body),
-                        }),
-                )
-            }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<ApiUsageQueryResult>,
+            Error<GetUsageQueryExecutionIdResultsError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<
+    ApiResponse<ApiUsageQueryResult>,
+    Error<GetUsageQueryExecutionIdResultsError>,
+> {
+    match response.status() {
+        200 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => GetUsageQueryExecutionIdResultsError::BadRequest(body),
+                        401 => GetUsageQueryExecutionIdResultsError::Unauthorized(body),
+                        403 => GetUsageQueryExecutionIdResultsError::Forbidden(body),
+                        404 => GetUsageQueryExecutionIdResultsError::NotFound(body),
+                        408 => GetUsageQueryExecutionIdResultsError::RequestTimeout(body),
+                        413 => {
+                            GetUsageQueryExecutionIdResultsError::PayloadTooLarge(body)
+                        }
+                        415 => {
+                            GetUsageQueryExecutionIdResultsError::UnsupportedMediaType(
+                                body,
+                            )
+                        }
+                        429 => {
+                            GetUsageQueryExecutionIdResultsError::TooManyRequests(body)
+                        }
+                        500 => {
+                            GetUsageQueryExecutionIdResultsError::InternalServerError(
+                                body,
+                            )
+                        }
+                        503 => {
+                            GetUsageQueryExecutionIdResultsError::ServiceUnavailable(
+                                body,
+                            )
+                        }
+                        504 => GetUsageQueryExecutionIdResultsError::GatewayTimeout(body),
+                        _ => GetUsageQueryExecutionIdResultsError::Default(body),
+                    }),
+            )
         }
     }
 }

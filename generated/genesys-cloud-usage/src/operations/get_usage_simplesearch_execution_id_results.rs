@@ -3,6 +3,7 @@
 
 //! `GET /api/v2/usage/simplesearch/{executionId}/results`: Get the results of a usage search
 
+use std::future::Future;
 use std::time::Duration;
 use futures_util::Stream;
 use reqwest::Method;
@@ -115,79 +116,87 @@ impl<'a> GetUsageSimplesearchExecutionIdResults<'a> {
 
     /// Sends `GET /api/v2/usage/simplesearch/{executionId}/results` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<ApiUsageQueryResult>,
-        Error<GetUsageSimplesearchExecutionIdResultsError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => {
-                                GetUsageSimplesearchExecutionIdResultsError::BadRequest(
-                                    body,
-                                )
-                            }
-                            401 => {
-                                GetUsageSimplesearchExecutionIdResultsError::Unauthorized(
-                                    body,
-                                )
-                            }
-                            403 => {
-                                GetUsageSimplesearchExecutionIdResultsError::Forbidden(body)
-                            }
-                            404 => {
-                                GetUsageSimplesearchExecutionIdResultsError::NotFound(body)
-                            }
-                            408 => {
-                                GetUsageSimplesearchExecutionIdResultsError::RequestTimeout(
-                                    body,
-                                )
-                            }
-                            413 => {
-                                GetUsageSimplesearchExecutionIdResultsError::PayloadTooLarge(
-                                    body,
-                                )
-                            }
-                            415 => {
-                                GetUsageSimplesearchExecutionIdResultsError::UnsupportedMediaType(
-                                    body,
-                                )
-                            }
-                            429 => {
-                                GetUsageSimplesearchExecutionIdResultsError::TooManyRequests(
-                                    body,
-                                )
-                            }
-                            500 => {
-                                GetUsageSimplesearchExecutionIdResultsError::InternalServerError(
-                                    body,
-                                )
-                            }
-                            503 => {
-                                GetUsageSimplesearchExecutionIdResultsError::ServiceUnavailable(
-                                    body,
-                                )
-                            }
-                            504 => {
-                                GetUsageSimplesearchExecutionIdResultsError::GatewayTimeout(
-                                    body,
-                                )
-                            }
-                            _ => {
-                                GetUsageSimplesearchExecutionIdResultsError::Default(body)
-                            }
-                        }),
-                )
-            }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<ApiUsageQueryResult>,
+            Error<GetUsageSimplesearchExecutionIdResultsError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<
+    ApiResponse<ApiUsageQueryResult>,
+    Error<GetUsageSimplesearchExecutionIdResultsError>,
+> {
+    match response.status() {
+        200 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => {
+                            GetUsageSimplesearchExecutionIdResultsError::BadRequest(body)
+                        }
+                        401 => {
+                            GetUsageSimplesearchExecutionIdResultsError::Unauthorized(
+                                body,
+                            )
+                        }
+                        403 => {
+                            GetUsageSimplesearchExecutionIdResultsError::Forbidden(body)
+                        }
+                        404 => {
+                            GetUsageSimplesearchExecutionIdResultsError::NotFound(body)
+                        }
+                        408 => {
+                            GetUsageSimplesearchExecutionIdResultsError::RequestTimeout(
+                                body,
+                            )
+                        }
+                        413 => {
+                            GetUsageSimplesearchExecutionIdResultsError::PayloadTooLarge(
+                                body,
+                            )
+                        }
+                        415 => {
+                            GetUsageSimplesearchExecutionIdResultsError::UnsupportedMediaType(
+                                body,
+                            )
+                        }
+                        429 => {
+                            GetUsageSimplesearchExecutionIdResultsError::TooManyRequests(
+                                body,
+                            )
+                        }
+                        500 => {
+                            GetUsageSimplesearchExecutionIdResultsError::InternalServerError(
+                                body,
+                            )
+                        }
+                        503 => {
+                            GetUsageSimplesearchExecutionIdResultsError::ServiceUnavailable(
+                                body,
+                            )
+                        }
+                        504 => {
+                            GetUsageSimplesearchExecutionIdResultsError::GatewayTimeout(
+                                body,
+                            )
+                        }
+                        _ => GetUsageSimplesearchExecutionIdResultsError::Default(body),
+                    }),
+            )
         }
     }
 }

@@ -3,6 +3,7 @@
 
 //! `POST /api/v2/oauth/clients/{clientId}/usage/query`: Query for OAuth client API usage
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{
@@ -103,45 +104,15 @@ impl<'a> PostOauthClientUsageQuery<'a> {
 
     /// Sends `POST /api/v2/oauth/clients/{clientId}/usage/query` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<UsageExecutionResult>,
-        Error<PostOauthClientUsageQueryError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            202 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => PostOauthClientUsageQueryError::BadRequest(body),
-                            401 => PostOauthClientUsageQueryError::Unauthorized(body),
-                            403 => PostOauthClientUsageQueryError::Forbidden(body),
-                            404 => PostOauthClientUsageQueryError::NotFound(body),
-                            408 => PostOauthClientUsageQueryError::RequestTimeout(body),
-                            413 => PostOauthClientUsageQueryError::PayloadTooLarge(body),
-                            415 => {
-                                PostOauthClientUsageQueryError::UnsupportedMediaType(body)
-                            }
-                            429 => PostOauthClientUsageQueryError::TooManyRequests(body),
-                            500 => {
-                                PostOauthClientUsageQueryError::InternalServerError(body)
-                            }
-                            503 => {
-                                PostOauthClientUsageQueryError::ServiceUnavailable(body)
-                            }
-                            504 => PostOauthClientUsageQueryError::GatewayTimeout(body),
-                            _ => PostOauthClientUsageQueryError::Default(body),
-                        }),
-                )
-            }
-        }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<UsageExecutionResult>,
+            Error<PostOauthClientUsageQueryError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
     }
 
     /// Sends this request, then calls [`Client::get_oauth_client_usage_query_result`](crate::Client::get_oauth_client_usage_query_result) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
@@ -180,6 +151,39 @@ impl<'a> PostOauthClientUsageQuery<'a> {
                 ),
             )
             .await
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<UsageExecutionResult>, Error<PostOauthClientUsageQueryError>> {
+    match response.status() {
+        200 => response.json(),
+        202 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => PostOauthClientUsageQueryError::BadRequest(body),
+                        401 => PostOauthClientUsageQueryError::Unauthorized(body),
+                        403 => PostOauthClientUsageQueryError::Forbidden(body),
+                        404 => PostOauthClientUsageQueryError::NotFound(body),
+                        408 => PostOauthClientUsageQueryError::RequestTimeout(body),
+                        413 => PostOauthClientUsageQueryError::PayloadTooLarge(body),
+                        415 => PostOauthClientUsageQueryError::UnsupportedMediaType(body),
+                        429 => PostOauthClientUsageQueryError::TooManyRequests(body),
+                        500 => PostOauthClientUsageQueryError::InternalServerError(body),
+                        503 => PostOauthClientUsageQueryError::ServiceUnavailable(body),
+                        504 => PostOauthClientUsageQueryError::GatewayTimeout(body),
+                        _ => PostOauthClientUsageQueryError::Default(body),
+                    }),
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `POST /api/v2/usage/query`: Query organization API usage
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{
@@ -95,36 +96,12 @@ impl<'a> PostUsageQuery<'a> {
 
     /// Sends `POST /api/v2/usage/query` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            202 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => PostUsageQueryError::BadRequest(body),
-                            401 => PostUsageQueryError::Unauthorized(body),
-                            403 => PostUsageQueryError::Forbidden(body),
-                            404 => PostUsageQueryError::NotFound(body),
-                            408 => PostUsageQueryError::RequestTimeout(body),
-                            413 => PostUsageQueryError::PayloadTooLarge(body),
-                            415 => PostUsageQueryError::UnsupportedMediaType(body),
-                            429 => PostUsageQueryError::TooManyRequests(body),
-                            500 => PostUsageQueryError::InternalServerError(body),
-                            503 => PostUsageQueryError::ServiceUnavailable(body),
-                            504 => PostUsageQueryError::GatewayTimeout(body),
-                            _ => PostUsageQueryError::Default(body),
-                        }),
-                )
-            }
-        }
+    ) -> impl Future<
+        Output = Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>>,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
     }
 
     /// Sends this request, then calls [`Client::get_usage_query_execution_id_results`](crate::Client::get_usage_query_execution_id_results) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
@@ -158,6 +135,39 @@ impl<'a> PostUsageQuery<'a> {
                 ),
             )
             .await
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageQueryError>> {
+    match response.status() {
+        200 => response.json(),
+        202 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => PostUsageQueryError::BadRequest(body),
+                        401 => PostUsageQueryError::Unauthorized(body),
+                        403 => PostUsageQueryError::Forbidden(body),
+                        404 => PostUsageQueryError::NotFound(body),
+                        408 => PostUsageQueryError::RequestTimeout(body),
+                        413 => PostUsageQueryError::PayloadTooLarge(body),
+                        415 => PostUsageQueryError::UnsupportedMediaType(body),
+                        429 => PostUsageQueryError::TooManyRequests(body),
+                        500 => PostUsageQueryError::InternalServerError(body),
+                        503 => PostUsageQueryError::ServiceUnavailable(body),
+                        504 => PostUsageQueryError::GatewayTimeout(body),
+                        _ => PostUsageQueryError::Default(body),
+                    }),
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `POST /api/v2/usage/simplesearch`: Search organization API usage
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{
@@ -95,36 +96,15 @@ impl<'a> PostUsageSimplesearch<'a> {
 
     /// Sends `POST /api/v2/usage/simplesearch` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            202 => response.json(),
-            _ => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            400 => PostUsageSimplesearchError::BadRequest(body),
-                            401 => PostUsageSimplesearchError::Unauthorized(body),
-                            403 => PostUsageSimplesearchError::Forbidden(body),
-                            404 => PostUsageSimplesearchError::NotFound(body),
-                            408 => PostUsageSimplesearchError::RequestTimeout(body),
-                            413 => PostUsageSimplesearchError::PayloadTooLarge(body),
-                            415 => PostUsageSimplesearchError::UnsupportedMediaType(body),
-                            429 => PostUsageSimplesearchError::TooManyRequests(body),
-                            500 => PostUsageSimplesearchError::InternalServerError(body),
-                            503 => PostUsageSimplesearchError::ServiceUnavailable(body),
-                            504 => PostUsageSimplesearchError::GatewayTimeout(body),
-                            _ => PostUsageSimplesearchError::Default(body),
-                        }),
-                )
-            }
-        }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<UsageExecutionResult>,
+            Error<PostUsageSimplesearchError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
     }
 
     /// Sends this request, then calls [`Client::get_usage_simplesearch_execution_id_results`](crate::Client::get_usage_simplesearch_execution_id_results) with growing waits until `/queryStatus` is `Complete` (success) or `Failed` (failure), or `options`' deadline passes.
@@ -162,6 +142,39 @@ impl<'a> PostUsageSimplesearch<'a> {
                 ),
             )
             .await
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<UsageExecutionResult>, Error<PostUsageSimplesearchError>> {
+    match response.status() {
+        200 => response.json(),
+        202 => response.json(),
+        _ => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        400 => PostUsageSimplesearchError::BadRequest(body),
+                        401 => PostUsageSimplesearchError::Unauthorized(body),
+                        403 => PostUsageSimplesearchError::Forbidden(body),
+                        404 => PostUsageSimplesearchError::NotFound(body),
+                        408 => PostUsageSimplesearchError::RequestTimeout(body),
+                        413 => PostUsageSimplesearchError::PayloadTooLarge(body),
+                        415 => PostUsageSimplesearchError::UnsupportedMediaType(body),
+                        429 => PostUsageSimplesearchError::TooManyRequests(body),
+                        500 => PostUsageSimplesearchError::InternalServerError(body),
+                        503 => PostUsageSimplesearchError::ServiceUnavailable(body),
+                        504 => PostUsageSimplesearchError::GatewayTimeout(body),
+                        _ => PostUsageSimplesearchError::Default(body),
+                    }),
+            )
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `GET /v1/projects/{projectOrProductUID}/usage/data`: Get data usage of a project
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{Aggregate, GetDataUsage200Response, Period};
@@ -178,16 +179,25 @@ impl<'a> GetDataUsage<'a> {
 
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/data` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => Err(response.api_error_json(GetDataUsageError::Default)),
-        }
+    ) -> impl Future<
+        Output = Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>>,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<GetDataUsage200Response>, Error<GetDataUsageError>> {
+    match response.status() {
+        200 => response.json(),
+        _ => Err(response.api_error_json(GetDataUsageError::Default)),
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `GET /v1/projects/{projectOrProductUID}/usage/events`: Get events usage of a project
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{Aggregate, Period, UsageEventsResponse};
@@ -221,16 +222,25 @@ impl<'a> GetEventsUsage<'a> {
 
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/events` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => Err(response.api_error_json(GetEventsUsageError::Default)),
-        }
+    ) -> impl Future<
+        Output = Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>>,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<UsageEventsResponse>, Error<GetEventsUsageError>> {
+    match response.status() {
+        200 => response.json(),
+        _ => Err(response.api_error_json(GetEventsUsageError::Default)),
     }
 }
 

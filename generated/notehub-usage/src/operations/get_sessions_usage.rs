@@ -3,6 +3,7 @@
 
 //! `GET /v1/projects/{projectOrProductUID}/usage/sessions`: Get sessions usage of a project
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{Aggregate, GetSessionsUsage200Response, Period};
@@ -192,16 +193,28 @@ impl<'a> GetSessionsUsage<'a> {
 
     /// Sends `GET /v1/projects/{projectOrProductUID}/usage/sessions` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<GetSessionsUsage200Response>, Error<GetSessionsUsageError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            _ => Err(response.api_error_json(GetSessionsUsageError::Default)),
-        }
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<GetSessionsUsage200Response>,
+            Error<GetSessionsUsageError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<GetSessionsUsage200Response>, Error<GetSessionsUsageError>> {
+    match response.status() {
+        200 => response.json(),
+        _ => Err(response.api_error_json(GetSessionsUsageError::Default)),
     }
 }
 

@@ -4,6 +4,7 @@
 //! `GET /usage/units/enterprise-agents`: Get enterprise agent units usage
 
 use chrono::{DateTime, Utc};
+use std::future::Future;
 use std::time::Duration;
 use futures_util::Stream;
 use reqwest::Method;
@@ -132,49 +133,53 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
 
     /// Sends `GET /usage/units/enterprise-agents` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        ApiResponse<EnterpriseAgentsUsage>,
-        Error<GetEnterpriseAgentsUnitsUsageError>,
-    > {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::BadRequest),
-                )
-            }
-            401 => {
-                Err(
-                    response
-                        .api_error_json(GetEnterpriseAgentsUnitsUsageError::Unauthorized),
-                )
-            }
-            403 | 404 | 429 | 500 => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            403 => GetEnterpriseAgentsUnitsUsageError::Forbidden(body),
-                            404 => GetEnterpriseAgentsUnitsUsageError::NotFound(body),
-                            429 => {
-                                GetEnterpriseAgentsUnitsUsageError::TooManyRequests(body)
-                            }
-                            _ => {
-                                GetEnterpriseAgentsUnitsUsageError::InternalServerError(
-                                    body,
-                                )
-                            }
-                        }),
-                )
-            }
-            _ => Err(response.unexpected()),
+    ) -> impl Future<
+        Output = Result<
+            ApiResponse<EnterpriseAgentsUsage>,
+            Error<GetEnterpriseAgentsUnitsUsageError>,
+        >,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<
+    ApiResponse<EnterpriseAgentsUsage>,
+    Error<GetEnterpriseAgentsUnitsUsageError>,
+> {
+    match response.status() {
+        200 => response.json(),
+        400 => {
+            Err(response.api_error_json(GetEnterpriseAgentsUnitsUsageError::BadRequest))
         }
+        401 => {
+            Err(
+                response.api_error_json(GetEnterpriseAgentsUnitsUsageError::Unauthorized),
+            )
+        }
+        403 | 404 | 429 | 500 => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        403 => GetEnterpriseAgentsUnitsUsageError::Forbidden(body),
+                        404 => GetEnterpriseAgentsUnitsUsageError::NotFound(body),
+                        429 => GetEnterpriseAgentsUnitsUsageError::TooManyRequests(body),
+                        _ => {
+                            GetEnterpriseAgentsUnitsUsageError::InternalServerError(body)
+                        }
+                    }),
+            )
+        }
+        _ => Err(response.unexpected()),
     }
 }
 

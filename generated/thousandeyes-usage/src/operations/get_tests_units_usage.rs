@@ -4,6 +4,7 @@
 //! `GET /usage/units/tests`: Get cloud and enterprise agent units usage by test
 
 use chrono::{DateTime, Utc};
+use std::future::Future;
 use std::time::Duration;
 use futures_util::Stream;
 use reqwest::Method;
@@ -142,30 +143,39 @@ impl<'a> GetTestsUnitsUsage<'a> {
 
     /// Sends `GET /usage/units/tests` and decodes the reply.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            400 => Err(response.api_error_json(GetTestsUnitsUsageError::BadRequest)),
-            401 => Err(response.api_error_json(GetTestsUnitsUsageError::Unauthorized)),
-            403 | 404 | 429 | 500 => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            403 => GetTestsUnitsUsageError::Forbidden(body),
-                            404 => GetTestsUnitsUsageError::NotFound(body),
-                            429 => GetTestsUnitsUsageError::TooManyRequests(body),
-                            _ => GetTestsUnitsUsageError::InternalServerError(body),
-                        }),
-                )
-            }
-            _ => Err(response.unexpected()),
+    ) -> impl Future<
+        Output = Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>>,
+    > + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<TestsUsage>, Error<GetTestsUnitsUsageError>> {
+    match response.status() {
+        200 => response.json(),
+        400 => Err(response.api_error_json(GetTestsUnitsUsageError::BadRequest)),
+        401 => Err(response.api_error_json(GetTestsUnitsUsageError::Unauthorized)),
+        403 | 404 | 429 | 500 => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        403 => GetTestsUnitsUsageError::Forbidden(body),
+                        404 => GetTestsUnitsUsageError::NotFound(body),
+                        429 => GetTestsUnitsUsageError::TooManyRequests(body),
+                        _ => GetTestsUnitsUsageError::InternalServerError(body),
+                    }),
+            )
         }
+        _ => Err(response.unexpected()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 //! `GET /usage`: Get usage of the organization
 
+use std::future::Future;
 use std::time::Duration;
 use reqwest::Method;
 use crate::types::{ExpandUsageOptions, UnauthorizedError, Usage, ValidationError};
@@ -113,28 +114,37 @@ impl<'a> GetUsage<'a> {
 
     /// Sends `GET /usage` and decodes the reply.
     #[inline]
-    pub async fn send(self) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
-        let request = self.build_request()?;
-        let response = runtime::send(self.client.config(), request, &self.options)
-            .await?;
-        match response.status() {
-            200 => response.json(),
-            400 => Err(response.api_error_json(GetUsageError::BadRequest)),
-            401 => Err(response.api_error_json(GetUsageError::Unauthorized)),
-            403 | 404 | 429 | 500 => {
-                let status = response.status();
-                Err(
-                    response
-                        .api_error_json(|body| match status {
-                            403 => GetUsageError::Forbidden(body),
-                            404 => GetUsageError::NotFound(body),
-                            429 => GetUsageError::TooManyRequests(body),
-                            _ => GetUsageError::InternalServerError(body),
-                        }),
-                )
-            }
-            _ => Err(response.unexpected()),
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<Usage>, Error<GetUsageError>>> + 'a {
+        runtime::call(self.client.config(), self.build_request(), self.options, decode)
+    }
+}
+
+/// The reply, by status. Not `async`: the one `async` function of
+/// every operation is the runtime's `call`, which is made only in
+/// an application that sends the operation.
+#[inline]
+fn decode(
+    response: runtime::RawResponse,
+) -> Result<ApiResponse<Usage>, Error<GetUsageError>> {
+    match response.status() {
+        200 => response.json(),
+        400 => Err(response.api_error_json(GetUsageError::BadRequest)),
+        401 => Err(response.api_error_json(GetUsageError::Unauthorized)),
+        403 | 404 | 429 | 500 => {
+            let status = response.status();
+            Err(
+                response
+                    .api_error_json(|body| match status {
+                        403 => GetUsageError::Forbidden(body),
+                        404 => GetUsageError::NotFound(body),
+                        429 => GetUsageError::TooManyRequests(body),
+                        _ => GetUsageError::InternalServerError(body),
+                    }),
+            )
         }
+        _ => Err(response.unexpected()),
     }
 }
 
