@@ -70,10 +70,14 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<String> {
         let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
         std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")))?;
         std::fs::copy(lock, dir.join("Cargo.lock"))?;
-        // Dependencies, for check and for build, with and without `mock`.
+        // Dependencies, for check and for build; with `mock` too, by way of
+        // a crate with no group on (the runtime is not a member).
+        let first = crates[0].name;
         for cmd in ["check", "build"] {
-            for features in [&[][..], &["--features", "mock"][..]] {
-                let mut args = vec![cmd, "--offline", "-p", "apigen-runtime"];
+            let with_mock = ["-p", first, "--no-default-features", "--features", "mock"];
+            let sets: &[&[&str]] = if *dir == ws { &[&["-p", "apigen-runtime"], &with_mock] } else { &[&["-p", "apigen-runtime"]] };
+            for features in sets {
+                let mut args = vec![cmd, "--offline"];
                 args.extend_from_slice(features);
                 let out = cargo(dir, &args)?;
                 if !out.status.success() {
