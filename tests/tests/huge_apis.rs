@@ -38,11 +38,11 @@ fn one_group_of_github_compiles_alone() {
     ensure_crate(&workspace.join("github"), &generated.files, Mode::Write).unwrap();
 
     let manifest = std::fs::read_to_string(workspace.join("github/Cargo.toml")).unwrap();
+    let default = manifest.split("default = [").nth(1).and_then(|rest| rest.split(']').next()).unwrap_or_default();
     for group in ["\"emojis\",", "\"repos\",", "\"actions\","] {
-        let default = manifest.split("default = [").nth(1).and_then(|rest| rest.split(']').next()).unwrap_or_default();
         assert!(default.contains(group), "`default` turns on every group, {group} too:\n{manifest}");
-        assert!(!default.contains("unreferenced-types"), "`default` leaves out types no operation uses:\n{manifest}");
     }
+    assert!(!default.contains("unreferenced-types"), "`default` leaves out types no operation uses:\n{manifest}");
     let readme = std::fs::read_to_string(workspace.join("github/README.md")).unwrap();
     assert!(readme.contains("| `emojis` | operations tagged `emojis` | 1 |"), "the README lists the groups");
 

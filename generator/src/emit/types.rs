@@ -167,40 +167,32 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     let gate = type_gate(def);
     // Decoding is the runtime's `Object`, not serde's derive: see
     // `deserialize_impl`.
-    let serialize = if def.reach.sent { quote!(serde::Serialize) } else { quote!() };
-    let serde_all = if def.reach.sent { quote!() } else { quote!(#[cfg_attr(feature = "serde-all", derive(serde::Serialize))]) };
+    let serde = Serde::of(def, false);
+    let (serde_derives, serde_all) = (&serde.on, serde.serde_all());
     let derive_default = if default { quote!(Default,) } else { quote!() };
     let constructor = constructor(fields, uses);
     let deserialize = deserialize_impl(def, fields, uses);
     let fields = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
-        let mut ty = uses.ty(&f.ty);
-        if f.boxed {
-            ty = quote!(Box<#ty>);
-        }
+        let mut ty = field_type(f, uses);
         let optional = !f.required || f.nullable;
         let mut attrs = TokenStream::new();
         if f.rust_name.trim_start_matches("r#") != f.api_name {
             let api = &f.api_name;
-            attrs.extend(quote!(#[serde(rename = #api)]));
+            attrs.extend(serde.attr(quote!(rename = #api)));
         }
         if f.send_null {
-            attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]));
+            attrs.extend(serde.attr(quote!(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")));
         } else if !f.required {
-            attrs.extend(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+            attrs.extend(serde.attr(quote!(default, skip_serializing_if = "Option::is_none")));
         } else if f.nullable {
-            attrs.extend(quote!(#[serde(default)]));
+            attrs.extend(serde.attr(quote!(default)));
         }
         if optional {
             ty = quote!(Option<#ty>);
         }
         if f.send_null {
             ty = quote!(Option<#ty>);
-        }
-        if !def.reach.sent && !attrs.is_empty() {
-            // Only the `Serialize` of `serde-all` reads these.
-            let inner = attrs.into_iter().collect::<Vec<_>>();
-            attrs = serde_all_attrs(&inner);
         }
         if f.deprecated {
             attrs.extend(quote!(#[deprecated]));
@@ -218,7 +210,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
     quote! {
         #docs
         #gate
-        #[derive(Clone, Debug, #derive_default PartialEq, #serialize)]
+        #[derive(Clone, Debug, #derive_default PartialEq, #(#serde_derives),*)]
         #serde_all
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
@@ -228,19 +220,6 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
 
         #deserialize
     }
-}
-
-/// `#[serde(..)]` attributes (as token trees: `#` and `[..]` pairs) made
-/// `#[cfg_attr(feature = "serde-all", serde(..))]`.
-fn serde_all_attrs(tokens: &[proc_macro2::TokenTree]) -> TokenStream {
-    let mut out = TokenStream::new();
-    for tree in tokens {
-        if let proc_macro2::TokenTree::Group(group) = tree {
-            let inner = group.stream();
-            out.extend(quote!(#[cfg_attr(feature = "serde-all", #inner)]));
-        }
-    }
-    out
 }
 
 /// `Deserialize` for a struct through the runtime's `Object`: where field
@@ -256,13 +235,9 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
     let mut slot_types = Vec::new();
     let mut sets = Vec::new();
     let mut inits = Vec::new();
-    let mut single_set = None;
     for (i, f) in fields.iter().enumerate() {
         let fname = ident(&f.rust_name);
-        let mut ty = uses.ty(&f.ty);
-        if f.boxed {
-            ty = quote!(Box<#ty>);
-        }
+        let ty = field_type(f, uses);
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let slot = quote!(slots.#index);
         let member = &f.api_name;
@@ -277,9 +252,7 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
             (quote!(Option<#ty>), quote!(#slot = map.next_value()?), quote!(#slot))
         };
         slot_types.push(slot_ty);
-        single_set.get_or_insert_with(|| set.clone());
-        let last = i + 1 == fields.len();
-        sets.push(if last { quote!(_ => #set,) } else { quote!(#index => #set,) });
+        sets.push(set);
         inits.push(quote!(#fname: #init));
     }
     let nones = fields.iter().map(|_| quote!(None));
@@ -287,11 +260,15 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
     let allow = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
     // A tuple of one is `(T,)`.
     let comma = if fields.len() == 1 { quote!(,) } else { quote!() };
-    // One field needs no `match` (`clippy::match_single_binding`).
-    let (set_fn, map_arg) = match (fields.len(), single_set) {
-        (0, _) => (quote!(), quote!(_map)),
-        (1, Some(set)) => (quote!(#set;), quote!(map)),
-        _ => (quote!(match field { #(#sets)* }), quote!(map)),
+    // One field needs no `match` (`clippy::match_single_binding`); the
+    // last field takes `_`.
+    let (set_fn, map_arg) = match sets.split_last() {
+        None => (quote!(), quote!(_map)),
+        Some((last, [])) => (quote!(#last;), quote!(map)),
+        Some((last, rest)) => {
+            let indexes = (0..rest.len()).map(proc_macro2::Literal::usize_unsuffixed);
+            (quote!(match field { #(#indexes => #rest,)* _ => #last, }), quote!(map))
+        }
     };
     // No fields: the slots are `()`, an empty body's value.
     let slots_value = if fields.is_empty() { quote!() } else { quote!((#(#nones),* #comma)) };
@@ -332,20 +309,46 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
 }
 
 /// The serde derives of a struct or union: `Serialize` where the type is
-/// sent, `Deserialize` where it is received (serde's derives are most of a
-/// huge API's compile time), and the others under the `serde-all` feature.
-fn serde_derives(def: &TypeDef) -> (Vec<TokenStream>, TokenStream) {
-    let mut on = Vec::new();
-    let mut off = Vec::new();
-    for (wanted, derive) in [(def.reach.sent, quote!(serde::Serialize)), (def.reach.received, quote!(serde::Deserialize))] {
-        if wanted {
-            on.push(derive);
-        } else {
-            off.push(derive);
+/// sent, a derived `Deserialize` (unless decoded by hand) where it is
+/// received, the others under the `serde-all` feature (serde's derives are
+/// most of a huge API's compile time).
+struct Serde {
+    /// Always derived.
+    on: Vec<TokenStream>,
+    /// Derived with `serde-all`.
+    off: Vec<TokenStream>,
+}
+
+impl Serde {
+    fn of(def: &TypeDef, derive_deserialize: bool) -> Self {
+        let mut serde = Serde { on: Vec::new(), off: Vec::new() };
+        let mut wanted = vec![(def.reach.sent, quote!(serde::Serialize))];
+        if derive_deserialize {
+            wanted.push((def.reach.received, quote!(serde::Deserialize)));
         }
+        for (travels, derive) in wanted {
+            if travels { serde.on.push(derive) } else { serde.off.push(derive) }
+        }
+        serde
     }
-    let serde_all = if off.is_empty() { quote!() } else { quote!(#[cfg_attr(feature = "serde-all", derive(#(#off),*))]) };
-    (on, serde_all)
+
+    /// The derives `serde-all` adds.
+    fn serde_all(&self) -> TokenStream {
+        let off = &self.off;
+        if off.is_empty() { quote!() } else { quote!(#[cfg_attr(feature = "serde-all", derive(#(#off),*))]) }
+    }
+
+    /// `#[serde(args)]`, under `serde-all` too when only `serde-all` derives
+    /// anything that reads it.
+    fn attr(&self, args: TokenStream) -> TokenStream {
+        if self.on.is_empty() { quote!(#[cfg_attr(feature = "serde-all", serde(#args))]) } else { quote!(#[serde(#args)]) }
+    }
+}
+
+/// A field's type as decoded, boxed where it holds its own struct.
+fn field_type(f: &Field, uses: &mut Uses) -> TokenStream {
+    let ty = uses.ty(&f.ty);
+    if f.boxed { quote!(Box<#ty>) } else { ty }
 }
 
 /// `new`, which takes the required fields in order and leaves the optional
@@ -573,19 +576,12 @@ fn union_def(
     } else {
         quote!()
     };
-    let (mut serde_derives, mut serde_all) = serde_derives(def);
+    // A tagged union is dispatched by hand: no derived `Deserialize`.
+    let serde = Serde::of(def, discriminator.is_none());
+    let (serde_derives, serde_all, untagged) = (&serde.on, serde.serde_all(), serde.attr(quote!(untagged)));
     let deserialize = match discriminator {
         None => quote!(),
         Some(tag) => {
-            // Dispatched by hand: no derived `Deserialize`.
-            serde_derives.retain(|d| d.to_string() != quote!(serde::Deserialize).to_string());
-            // Received only: no derive is left, so serde's attribute goes
-            // with the one `serde-all` adds.
-            serde_all = if def.reach.sent {
-                quote!()
-            } else {
-                quote!(#[cfg_attr(feature = "serde-all", derive(serde::Serialize), serde(untagged))])
-            };
             let only = if def.reach.received { quote!() } else { quote!(#[cfg(feature = "serde-all")]) };
             quote! {
                 #gate
@@ -603,7 +599,6 @@ fn union_def(
             }
         }
     };
-    let untagged = if serde_derives.is_empty() { quote!() } else { quote!(#[serde(untagged)]) };
     quote! {
         #docs
         #gate

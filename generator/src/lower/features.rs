@@ -34,10 +34,6 @@ pub(super) fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, 
         }
         def.reach.sent = sent.contains(name) || either_way.contains(name);
         def.reach.received = received.contains(name) || either_way.contains(name);
-        def.reach.features.clear();
-    }
-    for op in operations.iter_mut() {
-        op.feature = None;
     }
 
     let sources = sources(operations);

@@ -95,19 +95,21 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<String> {
          | Crate | Command | Features | Before | Now | Now / before |\n| --- | --- | --- | ---: | ---: | ---: |\n"
     );
     for c in &crates {
-        let small = smallest_group(&ws.join("crates").join(c.name))?;
-        let rows: Vec<(&str, &str, Vec<&str>, bool, bool)> = vec![
-            ("check", "default (every group)", vec![], true, false),
-            ("check", "default, touched", vec![], false, true),
-            ("check", "all (`--all-features`)", vec!["--all-features"], false, false),
-            ("check", "one small group", vec!["--no-default-features", "--features", small.as_str()], false, false),
-            ("build", "default (every group)", vec![], true, false),
-            ("build", "default, touched", vec![], false, true),
-            ("build", "one small group", vec!["--no-default-features", "--features", small.as_str()], false, false),
+        let small = smallest_group(&c.spec)?;
+        let one_group = format!("one small group (`{small}`)");
+        let only_small = ["--no-default-features", "--features", small.as_str()];
+        let rows = [
+            Row { cmd: "check", label: "default (every group)", features: &[], touched: false, baseline: true },
+            Row { cmd: "check", label: "default, touched", features: &[], touched: true, baseline: true },
+            Row { cmd: "check", label: "all (`--all-features`)", features: &["--all-features"], touched: false, baseline: false },
+            Row { cmd: "check", label: &one_group, features: &only_small, touched: false, baseline: false },
+            Row { cmd: "build", label: "default (every group)", features: &[], touched: false, baseline: true },
+            Row { cmd: "build", label: "default, touched", features: &[], touched: true, baseline: false },
+            Row { cmd: "build", label: &one_group, features: &only_small, touched: false, baseline: false },
         ];
-        for (cmd, label, features, with_baseline, touched) in rows {
-            let now = measure(&ws, c.name, cmd, &features, touched)?;
-            let then = if with_baseline || (touched && cmd == "check") {
+        for Row { cmd, label, features, touched, baseline } in rows {
+            let now = measure(&ws, c.name, cmd, features, touched)?;
+            let then = if baseline {
                 Some(measure(&before_ws, c.name, cmd, &[], touched)?)
             } else {
                 None
@@ -120,8 +122,7 @@ pub fn run(root: &Path, filter: Option<&str>) -> Result<String> {
                 ),
                 None => ("".into(), "".into()),
             };
-            let features = if label == "one small group" { format!("one small group (`{small}`)") } else { label.to_string() };
-            writeln!(out, "| {} | `cargo {cmd}` | {features} | {before_cell} | {:.1} s, {:.2} GB | {ratio_cell} |", c.name, now.0, now.1)?;
+            writeln!(out, "| {} | `cargo {cmd}` | {label} | {before_cell} | {:.1} s, {:.2} GB | {ratio_cell} |", c.name, now.0, now.1)?;
         }
     }
     Ok(out)
@@ -153,22 +154,22 @@ fn baseline_generator(root: &Path, ws: &Path) -> Result<PathBuf> {
     Ok(target.join("release/apigen"))
 }
 
-/// The group with the fewest operations, from the README's Features table.
-fn smallest_group(dir: &Path) -> Result<String> {
-    let readme = std::fs::read_to_string(dir.join("README.md"))?;
-    let mut best: Option<(usize, String)> = None;
-    for line in readme.lines() {
-        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        // | `name` | gathers | count | also |
-        if cells.len() < 5 || !cells[1].starts_with('`') || !cells[2].starts_with("operations tagged") && !cells[2].starts_with("untagged") {
-            continue;
-        }
-        let Ok(count) = cells[3].parse::<usize>() else { continue };
-        if best.as_ref().map_or(true, |(n, _)| count < *n) {
-            best = Some((count, cells[1].trim_matches('`').to_string()));
-        }
-    }
-    best.map(|(_, name)| name).context("the README lists no groups")
+/// The group with the fewest operations.
+fn smallest_group(spec: &Path) -> Result<String> {
+    let (api, _) = apigen::check_file(&spec.display().to_string(), spec).map_err(|d| anyhow::anyhow!("{d}"))?;
+    let count = |name: &str| api.operations.iter().filter(|o| o.feature.as_deref() == Some(name)).count();
+    let groups = api.features.iter().filter(|f| f.source != apigen::ir::FeatureSource::Unreferenced);
+    groups.min_by_key(|f| count(&f.name)).map(|f| f.name.clone()).context("the spec has no groups")
+}
+
+/// One measurement: `cargo cmd features`, cold or after touching a file,
+/// and whether the baseline is measured the same way.
+struct Row<'a> {
+    cmd: &'a str,
+    label: &'a str,
+    features: &'a [&'a str],
+    touched: bool,
+    baseline: bool,
 }
 
 /// Seconds and peak GB of `cargo cmd -p package features`, after cleaning
