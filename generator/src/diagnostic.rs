@@ -27,6 +27,10 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// A warning that the client loses something the spec describes: a
+    /// value typed as untyped JSON, or a member it cannot hold. Counted
+    /// apart, so that no loss goes unseen.
+    pub loss: bool,
 }
 
 impl Diagnostic {
@@ -38,6 +42,7 @@ impl Diagnostic {
             line: None,
             message: message.into(),
             hint: None,
+            loss: false,
         }
     }
 
@@ -47,6 +52,11 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(pointer, message)
         }
+    }
+
+    /// A warning that the client loses what the spec describes at `pointer`.
+    pub fn loss(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { loss: true, ..Diagnostic::warning(pointer, message) }
     }
 
     /// Adds advice on how to fix the problem.
@@ -59,6 +69,7 @@ impl Diagnostic {
     pub fn render(&self, file: &str) -> String {
         let level = match self.severity {
             Severity::Error => "error",
+            Severity::Warning if self.loss => "warning[loss]",
             Severity::Warning => "warning",
         };
         let mut place = terminal_safe(file);
@@ -102,6 +113,11 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// How many warnings say the client loses what the spec describes.
+    pub fn losses(&self) -> usize {
+        self.items.iter().filter(|d| d.loss).count()
+    }
+
     /// True when a problem is the generator's fault (a panic or an emitted
     /// file that does not parse), not the spec's: what fuzzing looks for.
     pub fn has_internal_error(&self) -> bool {
@@ -120,7 +136,12 @@ impl fmt::Display for Diagnostics {
         }
         let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
         let warnings = self.items.len() - errors;
-        write!(f, "{errors} error(s), {warnings} warning(s) in {}", terminal_safe(&self.file))
+        let losses = self.losses();
+        write!(f, "{errors} error(s), {warnings} warning(s)")?;
+        if losses > 0 {
+            write!(f, " ({losses} of them a loss of what the spec describes)")?;
+        }
+        write!(f, " in {}", terminal_safe(&self.file))
     }
 }
 

@@ -38,6 +38,22 @@ const OFFICIAL_SDKS: &[&str] = &[
     "tzdata==2026.6",
 ];
 
+/// The independent generator of data from JSON Schema, for the
+/// conformance check, with every dependency pinned (hypothesis-jsonschema
+/// 0.23.1 uses an internal API of hypothesis that later releases removed).
+const DATA_GENERATOR: &[&str] = &[
+    "hypothesis-jsonschema==0.23.1",
+    "hypothesis==6.112.0",
+    "jsonschema==4.26.0",
+    "jsonschema-specifications==2025.9.1",
+    "referencing==0.37.0",
+    "rpds-py==2026.9.1",
+    "attrs==26.1.0",
+    "sortedcontainers==2.4.0",
+    "typing-extensions==4.16.0",
+    "pyyaml==6.0.2",
+];
+
 /// Serialises installs within one test binary.
 static INSTALL: Mutex<()> = Mutex::new(());
 
@@ -99,14 +115,25 @@ pub fn python_with_validator() -> Command {
 
 /// `python3` with the official SDKs importable; add a script and its arguments.
 pub fn python_with_official_sdks() -> Command {
-    // Named after the pins, so changing one installs afresh.
-    let pins = OFFICIAL_SDKS.join(" ");
-    let hash = pins.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    let dir = ensure(&format!("official-sdks-{hash:016x}"), |scratch| {
+    python_with_pins("official-sdks", OFFICIAL_SDKS)
+}
+
+/// `python3` with hypothesis-jsonschema importable; add a script and its
+/// arguments.
+pub fn python_with_data_generator() -> Command {
+    python_with_pins("data-generator", DATA_GENERATOR)
+}
+
+/// `python3` with exactly the pinned packages importable, installed once
+/// into a folder named after the pins, so changing one installs afresh.
+fn python_with_pins(name: &str, pins: &[&str]) -> Command {
+    let joined = pins.join(" ");
+    let hash = joined.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let dir = ensure(&format!("{name}-{hash:016x}"), |scratch| {
         let mut cmd = Command::new("python3");
         cmd.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target"])
             .arg(scratch)
-            .args(OFFICIAL_SDKS)
+            .args(pins)
             .env("PIP_ROOT_USER_ACTION", "ignore");
         cmd
     });

@@ -51,15 +51,6 @@ impl<'a> Lowerer<'a> {
         Some(FieldPath { pointer: pointer.to_string(), steps, ty })
     }
 
-    fn struct_fields(&self, ty: &TypeRef) -> Option<Vec<crate::ir::Field>> {
-        let TypeRef::Named(name) = ty else { return None };
-        match &self.types.get(name)?.kind {
-            TypeKind::Struct { fields } => Some(fields.clone()),
-            TypeKind::Alias(inner) => self.struct_fields(inner),
-            TypeKind::Enum { .. } | TypeKind::Union { .. } => None,
-        }
-    }
-
     /// `x-apigen-pagination` of one operation, once its responses are lowered.
     pub(super) fn pagination(&mut self, op: &Operation, ext: &Value, pointer: &str) -> Option<Pagination> {
         let at = format!("{pointer}/x-apigen-pagination");

@@ -5,6 +5,7 @@
 //! reports every problem it finds before giving up.
 
 mod extensions;
+mod compose;
 mod features;
 mod operation;
 mod schema;
@@ -63,6 +64,7 @@ fn lower_here(file_name: &str, loaded: &Loaded) -> Result<(Api, Diagnostics), Di
         component_types: HashMap::new(),
         shared_types: HashMap::new(),
         unsupported: Vec::new(),
+        base_fields: HashMap::new(),
     };
     cx.diags.items.extend(loaded.warnings.iter().cloned());
     let api = cx.lower_api();
@@ -97,6 +99,10 @@ struct Lowerer<'a> {
     shared_types: HashMap<String, TypeRef>,
     /// Unsupported constructs met in the operation being lowered.
     unsupported: Vec<Diagnostic>,
+    /// The fields of schemas that others extend with `allOf`, by Rust
+    /// name, known before the schema itself is done (a base that is a
+    /// union of its subtypes, each of which holds the base's fields).
+    base_fields: HashMap<String, Vec<crate::ir::Field>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -148,6 +154,11 @@ impl<'a> Lowerer<'a> {
 
     fn warning(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
         self.diags.push(Diagnostic::warning(pointer, message).with_hint(hint));
+    }
+
+    /// A warning that the client loses what the spec describes here.
+    fn loss(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::loss(pointer, message).with_hint(hint));
     }
 
     /// A construct the generator cannot handle yet, inside an operation: the

@@ -40,7 +40,7 @@ impl<'s> Src<'s> {
 const KNOWN_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
 
 /// What a schema amounts to before it gets a name.
-enum Shape {
+pub(super) enum Shape {
     Type(TypeRef),
     Struct(Vec<Field>),
     Enum(Vec<Variant>),
@@ -221,6 +221,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn shape(&mut self, schema: &Schema, pointer: &str, name: &str) -> Shape {
+        if let Some(shape) = self.composed(schema, pointer, name) {
+            return shape;
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
@@ -262,16 +265,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.properties.is_empty() || any.typ.as_deref() == Some("object") => {
                 self.object(&any.properties, &any.required, any.additional_properties.as_ref(), pointer, name)
             }
-            SchemaKind::AllOf { all_of } => {
-                // Parts that only annotate (a description beside a `$ref`) add no shape.
-                let parts: Vec<(usize, &ReferenceOr<Schema>)> =
-                    all_of.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)).collect();
-                match parts.as_slice() {
-                    [] => Shape::Type(TypeRef::Json),
-                    [(i, part)] => Shape::Type(self.type_of(Src::of(part), &format!("{pointer}/allOf/{i}"), name)),
-                    _ => self.merge_all_of(all_of, pointer, name),
-                }
-            }
+            // Every `allOf` is composed (`compose.rs`).
+            SchemaKind::AllOf { .. } => Shape::Type(TypeRef::Json),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let which = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union(members, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/{which}"), name)
@@ -297,7 +292,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn object(
+    pub(super) fn object(
         &mut self,
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
@@ -334,7 +329,8 @@ impl<'a> Lowerer<'a> {
                         None
                     },
                 ),
-                Src::Ref(_) => (None, false, false, None, None),
+                // A member whose schema is a nullable one takes `null` too.
+                Src::Ref(reference) => (None, self.ref_nullable(reference), false, None, None),
             };
             // A read-only or write-only field is absent in one direction, so
             // it is optional even when `required`.
@@ -368,8 +364,29 @@ impl<'a> Lowerer<'a> {
         Shape::Struct(fields)
     }
 
+    /// Whether a `$ref` leads to a schema that allows `null`, through
+    /// `$ref`s and one-part `allOf`s (a bounded number of steps).
+    fn ref_nullable(&self, reference: &str) -> bool {
+        let mut reference = super::decoded_fragment(reference).into_owned();
+        for _ in 0..32 {
+            let Some(node) = reference.strip_prefix('#').and_then(|p| self.raw.pointer(p)) else { return false };
+            if node.get("nullable").is_some_and(|n| n == true) {
+                return true;
+            }
+            let next = node.get("$ref").or_else(|| match node.get("allOf").and_then(|a| a.as_array()).map(Vec::as_slice) {
+                Some([only]) => only.get("$ref"),
+                _ => None,
+            });
+            match next.and_then(|r| r.as_str()) {
+                Some(r) => reference = super::decoded_fragment(r).into_owned(),
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// `oneOf` / `anyOf`: an enum with one variant per member.
-    fn union(
+    pub(super) fn union(
         &mut self,
         members: &[ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
@@ -411,45 +428,6 @@ impl<'a> Lowerer<'a> {
             })
             .collect();
         Shape::Union(variants, tagged.map(|d| d.property_name.clone()))
-    }
-
-    /// `allOf` of objects: one struct with the fields of all parts.
-    fn merge_all_of(&mut self, parts: &[ReferenceOr<Schema>], pointer: &str, name: &str) -> Shape {
-        let mut fields: Vec<Field> = Vec::new();
-        for (i, part) in parts.iter().enumerate().filter(|(_, p)| !is_annotation_only(p)) {
-            let part_pointer = format!("{pointer}/allOf/{i}");
-            let ty = self.type_of(Src::of(part), &part_pointer, &format!("{name}AllOf{i}"));
-            let part_fields = match &ty {
-                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { fields }) => Some(fields.clone()),
-                    _ => None,
-                },
-                TypeRef::JsonObject => Some(Vec::new()),
-                _ => None,
-            };
-            match part_fields {
-                Some(part_fields) => {
-                    for f in part_fields {
-                        if !fields.iter().any(|g| g.api_name == f.api_name) {
-                            fields.push(f);
-                        }
-                    }
-                }
-                None => {
-                    self.warning(
-                        &part_pointer,
-                        "this `allOf` part is not an object with properties; the whole value is typed as `serde_json::Value`",
-                        "use `allOf` only to combine object schemas",
-                    );
-                    return Shape::Type(TypeRef::Json);
-                }
-            }
-        }
-        let mut names = Namespace::default();
-        for f in &mut fields {
-            f.rust_name = names.claim(&f.rust_name);
-        }
-        Shape::Struct(fields)
     }
 }
 
@@ -607,7 +585,7 @@ fn variant_name(ty: &TypeRef) -> String {
 
 /// A schema that only annotates: a description, title, example or the like,
 /// with nothing that shapes a value.
-fn is_annotation_only(schema: &ReferenceOr<Schema>) -> bool {
+pub(super) fn is_annotation_only(schema: &ReferenceOr<Schema>) -> bool {
     match schema {
         ReferenceOr::Reference { .. } => false,
         ReferenceOr::Item(s) => match &s.schema_kind {
