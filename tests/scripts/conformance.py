@@ -138,6 +138,14 @@ class Converter:
                     out[exclusive] = out.pop(bound)
                 elif isinstance(flag, (int, float)) and not isinstance(flag, bool):
                     out[exclusive] = flag
+        # An object's keywords without `type` mean an object, as every
+        # generator and SDK reads them (JSON Schema alone would let such a
+        # schema match a string or a list too); `items` likewise an array.
+        if "type" not in node and not any(k in node for k in ("oneOf", "anyOf", "not", "enum", "const")):
+            if any(k in node for k in ("properties", "additionalProperties", "required")):
+                out["type"] = "object"
+            elif "items" in node:
+                out["type"] = "array"
         if node.get("nullable") is True:
             out = {"anyOf": [out, {"type": "null"}]}
         return out
