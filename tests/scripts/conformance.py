@@ -27,6 +27,7 @@ import warnings
 
 import yaml
 
+FLOAT_MAX = 3.4028234663852886e38
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 # Keywords that only annotate, or that JSON Schema does not have.
 DROPPED = {"nullable", "discriminator", "xml", "externalDocs", "example", "examples", "deprecated",
@@ -131,6 +132,10 @@ class Converter:
             low, high = INT_RANGES[fmt]
             out["minimum"] = max(out.get("minimum", low), low)
             out["maximum"] = min(out.get("maximum", high), high)
+        if node.get("type") == "number" and fmt == "float":
+            # A 32-bit float: larger magnitudes are not such a value.
+            out["minimum"] = max(out.get("minimum", -FLOAT_MAX), -FLOAT_MAX)
+            out["maximum"] = min(out.get("maximum", FLOAT_MAX), FLOAT_MAX)
         if not self.is31:
             for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
                 flag = out.pop(exclusive, None)
