@@ -47,6 +47,11 @@ fn apigen_diff_agrees_with_cargo_semver_checks() {
     let baseline = scratch.join("base");
     generate(&fixtures.join("base.yaml"), &baseline);
     let base_api = api(&fixtures.join("base.yaml"));
+    // semver-checks reads `cargo metadata` offline, which needs every
+    // package of the lock file on disk, those of other platforms too (a
+    // build downloads only the host's): fetched once, from the registry.
+    let fetch = Command::new(env!("CARGO")).arg("fetch").arg("--manifest-path").arg(baseline.join("Cargo.toml")).output().unwrap();
+    assert!(fetch.status.success(), "cargo fetch failed:\n{}", String::from_utf8_lossy(&fetch.stderr));
     let mut changes: Vec<PathBuf> = std::fs::read_dir(fixtures.join("changes")).unwrap().map(|e| e.unwrap().path()).collect();
     changes.sort();
     let mut table = Vec::new();
