@@ -421,6 +421,38 @@ pub struct Body {
     pub required: bool,
     /// Description.
     pub description: Option<String>,
+    /// How the fields of a URL-encoded form are written, where the media
+    /// type's `encoding` object says (a field it does not name is `form`,
+    /// exploded); empty for other bodies.
+    pub form_fields: Vec<FormField>,
+}
+
+/// One entry of a URL-encoded form's `encoding` object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormField {
+    /// The field's name on the wire.
+    pub name: String,
+    /// How its value is laid out.
+    pub style: FormStyle,
+    /// Whether lists and objects are exploded.
+    pub explode: bool,
+    /// Whether RFC 3986's reserved characters are sent as they are.
+    pub allow_reserved: bool,
+    /// Whether the value is sent as JSON text (a JSON `contentType`).
+    pub json: bool,
+}
+
+/// The `style` of a form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `form`: `k=a&k=b`, or `k=a,b` without explode.
+    Form,
+    /// `spaceDelimited`: `k=a b`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `k=a|b`.
+    PipeDelimited,
+    /// `deepObject`: `k[p][q]=a`, list items by index.
+    DeepObject,
 }
 
 /// Which responses a `Response` covers.
@@ -613,6 +645,10 @@ pub struct Field {
     pub deprecated: bool,
     /// An example value from the spec, for documentation.
     pub example: Option<serde_json::Value>,
+    /// The members beyond the named properties (`additionalProperties`
+    /// beside `properties`), by name: `ty` is a map, and the field takes
+    /// every member no other field names. At most one per struct.
+    pub rest: bool,
 }
 
 /// A known value of a string enum.

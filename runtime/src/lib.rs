@@ -22,6 +22,7 @@ mod body;
 pub mod defaults;
 mod double_option;
 mod error;
+mod form;
 mod guard;
 mod intercept;
 #[cfg(feature = "mock")]
@@ -53,6 +54,7 @@ pub mod __private {
     pub use super::auth::{set_api_key, ApiKey, Auth, KeyPlace};
     pub use super::body::{Multipart, Payload};
     pub use super::error::{Secret, SendError};
+    pub use super::form::{FormField, FormStyle};
     pub use super::guard::{check_secure, redirect_policy, server_variable};
     pub use super::intercept::Interceptors;
     /// `Option<Option<T>>` members: absent, `null`, or a value.

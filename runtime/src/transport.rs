@@ -10,6 +10,7 @@ use tracing::Instrument;
 use super::auth::{ApiKey, Auth, KeyPlace};
 use super::body::{ByteStream, Multipart, Payload, Upload};
 use super::error::{SendError, TransportError};
+use super::form::FormField;
 use super::intercept::{extra_headers, AttemptOutcome, Interceptors, OutgoingRequest};
 use super::guard::{check_path, encode_cookie, read_body};
 use super::params::Query;
@@ -119,11 +120,13 @@ impl Request {
         Ok(())
     }
 
-    /// Serializes `body` as `application/x-www-form-urlencoded`.
+    /// Serializes `body` as `application/x-www-form-urlencoded`, each field
+    /// by its entry of the media type's `encoding` object in `fields`.
     #[doc(hidden)]
-    pub fn form_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T) -> Result<(), SendError> {
-        let text = serde_urlencoded::to_string(body)
-            .map_err(|e| SendError::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
+    pub fn form_body<T: serde::Serialize>(&mut self, content_type: &'static str, body: &T, fields: &[FormField]) -> Result<(), SendError> {
+        let value =
+            serde_json::to_value(body).map_err(|e| SendError::InvalidRequest(format!("the body cannot be form-encoded: {e}")))?;
+        let text = super::form::encode(&value, fields)?;
         self.body = Some(Payload::Bytes(content_type, text.into_bytes().into()));
         Ok(())
     }

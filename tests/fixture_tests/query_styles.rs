@@ -34,6 +34,6 @@ async fn every_style_is_written_as_openapi_defines() {
     let request_line = head.lines().next().unwrap();
     assert_eq!(
         request_line,
-        "GET /search?q=a+b%2Cc&tag=x%2Cy&tag=z&ids=1,2,3&words=one+two%20three&flags=true|false&filters=%7B%22field%22%3A%22a%22%7D&color=G,200,R,100 HTTP/1.1"
+        "GET /search?q=a+b%2Cc&tag=x%2Cy&tag=z&ids=1,2,3&words=one+two%20three&flags=true|false&filters=%7B%22field%22%3A%22a%22%7D&color=R,100,G,200 HTTP/1.1"
     );
 }

@@ -190,7 +190,7 @@ fn every_fixture_compiles_without_warnings_and_documents_cleanly() {
 fn fixture_crates_behave_as_documented() {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-behaviour");
     let mut members = Vec::new();
-    for fixture in ["unions", "header_params", "query_styles", "client_features", "nullable"] {
+    for fixture in ["unions", "header_params", "query_styles", "client_features", "nullable", "form_bodies"] {
         let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{fixture}.yaml"));
         let name = format!("fixtures-{}", fixture.replace('_', "-"));
         let options = Options::new(name.clone(), format!("tests/fixtures/{fixture}.yaml")).with_runtime(runtime());

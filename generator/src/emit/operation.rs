@@ -140,7 +140,10 @@ pub fn operation_file(api: &crate::ir::Api, op: &Operation, operation_names: &st
             let mt = &b.media_type;
             let write = |reference: TokenStream| match b.encoding {
                 Encoding::Json => quote!(request.json_body(#mt, #reference)?;),
-                Encoding::Form => quote!(request.form_body(#mt, #reference)?;),
+                Encoding::Form => {
+                    let fields = form_fields(&b.form_fields);
+                    quote!(request.form_body(#mt, #reference, &[#(#fields),*])?;)
+                }
                 Encoding::Text => quote!(request.text_body(#mt, #reference);),
                 Encoding::Bytes => quote!(request.upload_body(#mt, #reference);),
                 // Its fields are parameters.
@@ -797,4 +800,22 @@ fn response_handling(
     } else {
         quote!(Err(response.api_error_empty(#error_enum::#v)))
     }
+}
+
+/// The runtime's entries of a URL-encoded form's `encoding` object.
+fn form_fields(fields: &[crate::ir::FormField]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let name = &f.name;
+            let style = match f.style {
+                crate::ir::FormStyle::Form => quote!(Form),
+                crate::ir::FormStyle::SpaceDelimited => quote!(SpaceDelimited),
+                crate::ir::FormStyle::PipeDelimited => quote!(PipeDelimited),
+                crate::ir::FormStyle::DeepObject => quote!(DeepObject),
+            };
+            let (explode, allow_reserved, json) = (f.explode, f.allow_reserved, f.json);
+            quote!(runtime::FormField { name: #name, style: runtime::FormStyle::#style, explode: #explode, allow_reserved: #allow_reserved, json: #json })
+        })
+        .collect()
 }

@@ -177,11 +177,14 @@ fn struct_def(def: &TypeDef, fields: &[Field], default: bool, uses: &mut Uses, p
         let mut ty = field_type(f, uses);
         let optional = !f.required || f.nullable;
         let mut attrs = TokenStream::new();
-        if f.rust_name.trim_start_matches("r#") != f.api_name {
+        if f.rust_name.trim_start_matches("r#") != f.api_name && !f.rest {
             let api = &f.api_name;
             attrs.extend(serde.attr(quote!(rename = #api)));
         }
-        if f.send_null {
+        if f.rest {
+            // Its entries are members of the object itself; `None` writes none.
+            attrs.extend(serde.attr(quote!(flatten)));
+        } else if f.send_null {
             attrs.extend(serde.attr(quote!(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")));
         } else if !f.required {
             attrs.extend(serde.attr(quote!(default, skip_serializing_if = "Option::is_none")));
@@ -235,12 +238,20 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
     let mut slot_types = Vec::new();
     let mut sets = Vec::new();
     let mut inits = Vec::new();
+    // The map of members no field names, if the struct keeps them.
+    let mut rest = None;
     for (i, f) in fields.iter().enumerate() {
         let fname = ident(&f.rust_name);
         let ty = field_type(f, uses);
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let slot = quote!(slots.#index);
         let member = &f.api_name;
+        inits.push(quote!(#fname: #slot));
+        if f.rest {
+            slot_types.push(quote!(Option<#ty>));
+            rest = Some(slot);
+            continue;
+        }
         // What the member's value decodes as, and how the field is made
         // from the slot: a required member must be there; `null` in a
         // member that can send it is `Some(None)`.
@@ -253,10 +264,10 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
         };
         slot_types.push(slot_ty);
         sets.push(set);
-        inits.push(quote!(#fname: #init));
+        *inits.last_mut().expect("pushed above") = quote!(#fname: #init);
     }
     let nones = fields.iter().map(|_| quote!(None));
-    let members = fields.iter().map(|f| f.api_name.as_str());
+    let members = fields.iter().filter(|f| !f.rest).map(|f| f.api_name.as_str());
     let allow = if fields.iter().any(|f| f.deprecated) { quote!(#[allow(deprecated)]) } else { quote!() };
     // A tuple of one is `(T,)`.
     let comma = if fields.len() == 1 { quote!(,) } else { quote!() };
@@ -265,14 +276,26 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
     let (set_fn, map_arg) = match sets.split_last() {
         None => (quote!(), quote!(_map)),
         Some((last, [])) => (quote!(#last;), quote!(map)),
-        Some((last, rest)) => {
-            let indexes = (0..rest.len()).map(proc_macro2::Literal::usize_unsuffixed);
-            (quote!(match field { #(#indexes => #rest,)* _ => #last, }), quote!(map))
+        Some((last, others)) => {
+            let indexes = (0..others.len()).map(proc_macro2::Literal::usize_unsuffixed);
+            (quote!(match field { #(#indexes => #others,)* _ => #last, }), quote!(map))
         }
+    };
+    let rest_fn = match &rest {
+        Some(slot) => quote! {
+            const REST: bool = true;
+            #[inline]
+            fn rest<'de, A: serde::de::MapAccess<'de>>(slots: &mut Self::Slots, key: String, map: &mut A) -> Result<(), A::Error> {
+                #slot.get_or_insert_with(Default::default).insert(key, map.next_value()?);
+                Ok(())
+            }
+        },
+        None => quote!(),
     };
     // No fields: the slots are `()`, an empty body's value.
     let slots_value = if fields.is_empty() { quote!() } else { quote!((#(#nones),* #comma)) };
-    let field_arg = if fields.len() < 2 { quote!(_field) } else { quote!(field) };
+    let field_arg = if sets.len() < 2 { quote!(_field) } else { quote!(field) };
+    let set_slots_arg = if sets.is_empty() { quote!(_slots) } else { quote!(slots) };
     let slots_arg = if fields.is_empty() { quote!(_slots) } else { quote!(slots) };
     quote! {
         #gate
@@ -296,10 +319,11 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
                 #slots_value
             }
             #[inline]
-            fn set<'de, A: serde::de::MapAccess<'de>>(#slots_arg: &mut Self::Slots, #field_arg: usize, #map_arg: &mut A) -> Result<(), A::Error> {
+            fn set<'de, A: serde::de::MapAccess<'de>>(#set_slots_arg: &mut Self::Slots, #field_arg: usize, #map_arg: &mut A) -> Result<(), A::Error> {
                 #set_fn
                 Ok(())
             }
+            #rest_fn
             #[inline]
             fn finish<E: serde::de::Error>(#slots_arg: Self::Slots) -> Result<Self, E> {
                 Ok(#name { #(#inits),* })

@@ -402,15 +402,17 @@ impl<'a> Lowerer<'a> {
 /// required if either requires it.
 fn merge_fields(fields: &mut Vec<Field>, more: Vec<Field>) {
     for f in more {
-        match fields.iter_mut().find(|g| g.api_name == f.api_name) {
+        match fields.iter_mut().find(|g| g.api_name == f.api_name && g.rest == f.rest) {
             Some(g) => g.required |= f.required,
             None => fields.push(f),
         }
     }
 }
 
-/// Fields named apart again, as parts may each have claimed one name.
+/// Fields named apart again, as parts may each have claimed one name; the
+/// map of other members, if any, last.
 fn renamed(mut fields: Vec<Field>) -> Vec<Field> {
+    fields.sort_by_key(|f| f.rest);
     let mut names = Namespace::default();
     for f in &mut fields {
         f.rust_name = names.claim(&f.rust_name);

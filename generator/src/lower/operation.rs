@@ -386,7 +386,9 @@ impl<'a> Lowerer<'a> {
             self.error(pointer, "a form body must be an object", "describe the form's fields as an object schema");
             return (None, Vec::new());
         }
-        (Some(Body { media_type: media_type.clone(), encoding, ty, required: rb.required, description: rb.description.clone() }), Vec::new())
+        let form_fields = if encoding == Encoding::Form { self.form_fields(media, &media_pointer) } else { Vec::new() };
+        let body = Body { media_type: media_type.clone(), encoding, ty, required: rb.required, description: rb.description.clone(), form_fields };
+        (Some(body), Vec::new())
     }
 
     /// The fields of a `multipart/form-data` body: one per property of its
@@ -586,6 +588,42 @@ impl<'a> Lowerer<'a> {
             }
             None => self.type_of(src, pointer, hint),
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// The entries of a URL-encoded form's `encoding` object, in spec order.
+    fn form_fields(&self, media: &openapiv3::MediaType, pointer: &str) -> Vec<crate::ir::FormField> {
+    media
+        .encoding
+        .iter()
+        .map(|(name, e)| {
+            let style = match e.style {
+                Some(openapiv3::QueryStyle::SpaceDelimited) => crate::ir::FormStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => crate::ir::FormStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => crate::ir::FormStyle::DeepObject,
+                Some(openapiv3::QueryStyle::Form) | None => crate::ir::FormStyle::Form,
+            };
+            let json = e.content_type.as_deref().is_some_and(|c| {
+                let essence = c.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            });
+            crate::ir::FormField {
+                name: name.clone(),
+                style,
+                // OpenAPI: `explode` is true by default for `form`, false
+                // for the other styles; `openapiv3` reads an absent one as
+                // false, so the document says whether it was given.
+                explode: self
+                    .raw
+                    .pointer(&format!("{pointer}/encoding/{}/explode", escape_token(name)))
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(style == crate::ir::FormStyle::Form),
+                allow_reserved: e.allow_reserved,
+                json,
+            }
+        })
+        .collect()
     }
 }
 

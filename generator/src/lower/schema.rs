@@ -309,15 +309,6 @@ impl<'a> Lowerer<'a> {
                 _ => TypeRef::JsonObject,
             });
         }
-        if let Some(AdditionalProperties::Schema(extra)) = additional {
-            if !matches!(extra.as_ref(), ReferenceOr::Item(s) if is_annotation_only(&ReferenceOr::Item(s.clone()))) {
-                self.loss(
-                    &format!("{pointer}/additionalProperties"),
-                    "members beyond the named properties are not kept: the struct holds only the properties",
-                    "name the members under `properties`, or move the map into a property of its own",
-                );
-            }
-        }
         let mut names = Namespace::default();
         let mut fields = Vec::new();
         for (api_name, prop) in properties {
@@ -359,7 +350,30 @@ impl<'a> Lowerer<'a> {
                 description,
                 deprecated,
                 example,
+                rest: false,
             });
+        }
+        // Members beyond the named ones, when the spec types them: kept in
+        // a map of their own, so that none is lost.
+        if let Some(AdditionalProperties::Schema(extra)) = additional {
+            let extra = extra.as_ref();
+            let typed = !matches!(extra, ReferenceOr::Item(s) if is_annotation_only(&ReferenceOr::Item(s.clone())));
+            if typed {
+                let value = self.type_of(Src::of(extra), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
+                fields.push(Field {
+                    rust_name: names.claim("additional_properties"),
+                    api_name: "additionalProperties".into(),
+                    ty: TypeRef::Map(Box::new(value)),
+                    required: false,
+                    nullable: false,
+                    send_null: false,
+                    boxed: false,
+                    description: Some("The members beyond the named properties, by name.".into()),
+                    deprecated: false,
+                    example: None,
+                    rest: true,
+                });
+            }
         }
         for name in required {
             if !properties.contains_key(name) {
