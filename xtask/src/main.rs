@@ -69,6 +69,11 @@ enum Task {
         /// Leave out GitHub's spec, whose check alone takes minutes.
         #[arg(long)]
         skip_github: bool,
+        /// Also check that every drawn spec's types hold what its schemas
+        /// allow: instances drawn by hypothesis-jsonschema, decoded and
+        /// encoded again (target/corpus/conformance.md).
+        #[arg(long)]
+        conformance: bool,
     },
 }
 
@@ -87,8 +92,8 @@ fn main() -> Result<()> {
         }
         Task::Test => test(),
         Task::Bench { only, spec } => bench::run(&workspace_root(), &only, spec.as_deref()),
-        Task::Corpus { count, seed, skip_github, all } => {
-            corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github, all })
+        Task::Corpus { count, seed, skip_github, all, conformance } => {
+            corpus::run(&workspace_root(), &corpus::CorpusOptions { count, seed, skip_github, all, conformance })
         }
     }
 }

@@ -32,6 +32,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("defaults.rs", include_str!("../../../runtime/src/defaults.rs")),
     ("double_option.rs", include_str!("../../../runtime/src/double_option.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    ("form.rs", include_str!("../../../runtime/src/form.rs")),
     ("guard.rs", include_str!("../../../runtime/src/guard.rs")),
     ("intercept.rs", include_str!("../../../runtime/src/intercept.rs")),
     ("mock.rs", include_str!("../../../runtime/src/mock.rs")),
