@@ -91,9 +91,9 @@ pub fn encode(value: &serde_json::Value, fields: &[FormField]) -> Result<String,
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&escape(&key, false));
+        super::params::form_encode(&key, false, &mut out);
         out.push('=');
-        out.push_str(&escape(&value, reserved));
+        super::params::form_encode(&value, reserved, &mut out);
     }
     Ok(out)
 }
@@ -124,24 +124,6 @@ fn scalar(value: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// Everything but ASCII letters, digits and `*-._` percent-encoded, a space
-/// as `+` (as browsers write forms); with `allowReserved`, RFC 3986's
-/// reserved characters but those that delimit a form (`&`, `=`, `+`) stay.
-fn escape(text: &str, allow_reserved: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        let keep = byte.is_ascii_alphanumeric()
-            || matches!(byte, b'*' | b'-' | b'.' | b'_')
-            || (allow_reserved && matches!(byte, b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'\'' | b'(' | b')' | b',' | b';'));
-        match byte {
-            b' ' => out.push('+'),
-            _ if keep => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

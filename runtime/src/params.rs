@@ -79,8 +79,29 @@ pub struct QueryPair {
 const FORM: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
 
-fn form_encode(text: &str, out: &mut String) {
-    for piece in percent_encoding::utf8_percent_encode(text, FORM) {
+/// [`FORM`] with `allowReserved`: RFC 3986's reserved characters stay, but
+/// those that delimit a form (`&`, `=`, `+`).
+const FORM_RESERVED: &percent_encoding::AsciiSet = &FORM
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b';');
+
+/// `text` form-encoded, with RFC 3986's reserved characters kept where
+/// `allow_reserved` (a form body's `allowReserved`).
+pub(crate) fn form_encode(text: &str, allow_reserved: bool, out: &mut String) {
+    let set = if allow_reserved { FORM_RESERVED } else { FORM };
+    for piece in percent_encoding::utf8_percent_encode(text, set) {
         // A space is `+` in a form-encoded query.
         if piece == "%20" {
             out.push('+');
@@ -157,13 +178,13 @@ impl Query {
             if i > 0 {
                 out.push('&');
             }
-            form_encode(&pair.key, &mut out);
+            form_encode(&pair.key, false, &mut out);
             out.push('=');
             for (j, part) in pair.parts.iter().enumerate() {
                 if j > 0 {
                     out.push_str(pair.delimiter);
                 }
-                form_encode(part, &mut out);
+                form_encode(part, false, &mut out);
             }
         }
         out

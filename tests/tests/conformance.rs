@@ -16,16 +16,18 @@ const INSTANCES: usize = 30;
 const SAMPLE_SEED: u64 = 23;
 const SAMPLE_COUNT: usize = 4;
 
+/// Why an integer field refuses some valid numbers.
+const BEYOND_I64: &str = "an integer without a format is an `i64`, as progenitor and openapi-generator type it: JSON \
+     Schema allows one beyond 64 bits, or written with a fraction of zero (`1.0`), and the client refuses both";
+
 /// Failures the generated types are known to have, by what the failure's
 /// detail says, with why they stay. Printed, counted, and not failing.
-const KNOWN: &[(&str, &str)] = &[(
-    "expected i64",
-    "an integer without a format is an `i64`, as progenitor and openapi-generator type it: JSON Schema allows one \
-     beyond 64 bits, or written with a fraction of zero (`1.0`), and the client refuses both",
-)];
+const KNOWN: &[(&str, &str)] = &[("invalid type: floating point `", BEYOND_I64), ("invalid value: integer `", BEYOND_I64)];
 
 fn known(failure: &serde_json::Value) -> Option<&'static str> {
-    let detail = failure["detail"].as_str()?;
+    // Only a number the `i64` could not take: any other refusal of an
+    // integer field is a failure.
+    let detail = failure["detail"].as_str().filter(|d| d.ends_with("expected i64"))?;
     KNOWN.iter().find(|(said, _)| detail.contains(said)).map(|(_, why)| *why)
 }
 
@@ -81,7 +83,7 @@ fn problems(specs: &[PathBuf], scratch: &str) -> Vec<String> {
 fn fixtures_and_a_fixed_draw_of_real_specs_hold_what_their_schemas_allow() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut specs: Vec<PathBuf> =
-        ["composition.yaml", "objects.yaml", "unions.yaml", "nullable.yaml", "arrays_maps.yaml", "scalars.yaml", "openapi_31.yaml"]
+        ["composition.yaml", "objects.yaml", "unions.yaml", "nullable.yaml", "arrays_maps.yaml", "scalars.yaml"]
             .iter()
             .map(|n| fixtures.join(n))
             .collect();

@@ -246,9 +246,9 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let slot = quote!(slots.#index);
         let member = &f.api_name;
-        inits.push(quote!(#fname: #slot));
         if f.rest {
             slot_types.push(quote!(Option<#ty>));
+            inits.push(quote!(#fname: #slot));
             rest = Some(slot);
             continue;
         }
@@ -264,7 +264,7 @@ fn deserialize_impl(def: &TypeDef, fields: &[Field], uses: &mut Uses) -> TokenSt
         };
         slot_types.push(slot_ty);
         sets.push(set);
-        *inits.last_mut().expect("pushed above") = quote!(#fname: #init);
+        inits.push(quote!(#fname: #init));
     }
     let nones = fields.iter().map(|_| quote!(None));
     let members = fields.iter().filter(|f| !f.rest).map(|f| f.api_name.as_str());

@@ -575,6 +575,31 @@ impl<'a> Lowerer<'a> {
         responses
     }
 
+    /// The entries of a URL-encoded form's `encoding` object, in spec order.
+    fn form_fields(&self, media: &openapiv3::MediaType, pointer: &str) -> Vec<crate::ir::FormField> {
+        use crate::ir::{FormField, FormStyle};
+        let field = |(name, e): (&String, &openapiv3::Encoding)| {
+            let style = match e.style {
+                Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
+                Some(openapiv3::QueryStyle::Form) | None => FormStyle::Form,
+            };
+            // OpenAPI: `explode` is true by default for `form`, false for
+            // the other styles; `openapiv3` reads an absent one as false,
+            // so the document says whether it was given.
+            let explode = self.raw.pointer(&format!("{pointer}/encoding/{}/explode", escape_token(name))).and_then(serde_json::Value::as_bool);
+            FormField {
+                name: name.clone(),
+                style,
+                explode: explode.unwrap_or(style == FormStyle::Form),
+                allow_reserved: e.allow_reserved,
+                json: e.content_type.as_deref().is_some_and(|c| is_json(&essence(c))),
+            }
+        };
+        media.encoding.iter().map(field).collect()
+    }
+
     /// The type of a schema inside a shared component, computed once.
     fn shared_type(&mut self, key: Option<String>, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
         match key {
@@ -591,40 +616,14 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-impl Lowerer<'_> {
-    /// The entries of a URL-encoded form's `encoding` object, in spec order.
-    fn form_fields(&self, media: &openapiv3::MediaType, pointer: &str) -> Vec<crate::ir::FormField> {
-    media
-        .encoding
-        .iter()
-        .map(|(name, e)| {
-            let style = match e.style {
-                Some(openapiv3::QueryStyle::SpaceDelimited) => crate::ir::FormStyle::SpaceDelimited,
-                Some(openapiv3::QueryStyle::PipeDelimited) => crate::ir::FormStyle::PipeDelimited,
-                Some(openapiv3::QueryStyle::DeepObject) => crate::ir::FormStyle::DeepObject,
-                Some(openapiv3::QueryStyle::Form) | None => crate::ir::FormStyle::Form,
-            };
-            let json = e.content_type.as_deref().is_some_and(|c| {
-                let essence = c.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-                essence == "application/json" || essence.ends_with("+json")
-            });
-            crate::ir::FormField {
-                name: name.clone(),
-                style,
-                // OpenAPI: `explode` is true by default for `form`, false
-                // for the other styles; `openapiv3` reads an absent one as
-                // false, so the document says whether it was given.
-                explode: self
-                    .raw
-                    .pointer(&format!("{pointer}/encoding/{}/explode", escape_token(name)))
-                    .and_then(serde_json::Value::as_bool)
-                    .unwrap_or(style == crate::ir::FormStyle::Form),
-                allow_reserved: e.allow_reserved,
-                json,
-            }
-        })
-        .collect()
-    }
+/// A media type without its parameters, in lower case.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Whether a media type's essence is JSON (`application/json`, `*+json`).
+fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// The media type the client uses among those documented, and how: JSON
@@ -632,10 +631,9 @@ impl Lowerer<'_> {
 /// then anything as bytes. A multipart reply is read as bytes.
 fn choose_media_type<'m>(types: impl Iterator<Item = &'m String>, request: bool) -> Option<(&'m String, Encoding)> {
     let types: Vec<&String> = types.collect();
-    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let rank = |m: &str| -> Option<(u8, Encoding)> {
         let e = essence(m);
-        if e == "application/json" || e.ends_with("+json") || e == "*/*" || e == "application/*" {
+        if is_json(&e) || e == "*/*" || e == "application/*" {
             Some((0, Encoding::Json))
         } else if request && e == "application/x-www-form-urlencoded" {
             Some((1, Encoding::Form))

@@ -265,8 +265,12 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(any) if !any.properties.is_empty() || any.typ.as_deref() == Some("object") => {
                 self.object(&any.properties, &any.required, any.additional_properties.as_ref(), pointer, name)
             }
-            // Every `allOf` is composed (`compose.rs`).
-            SchemaKind::AllOf { .. } => Shape::Type(TypeRef::Json),
+            // Every `allOf` is composed (`compose.rs`) before this match;
+            // one that is not would be typed as JSON, and says so.
+            SchemaKind::AllOf { .. } => {
+                self.loss(pointer, "this `allOf` could not be read as a whole; it is typed as `serde_json::Value`", crate::diagnostic::INTERNAL_ERROR_HINT);
+                Shape::Type(TypeRef::Json)
+            }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let which = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union(members, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/{which}"), name)
@@ -357,8 +361,7 @@ impl<'a> Lowerer<'a> {
         // a map of their own, so that none is lost.
         if let Some(AdditionalProperties::Schema(extra)) = additional {
             let extra = extra.as_ref();
-            let typed = !matches!(extra, ReferenceOr::Item(s) if is_annotation_only(&ReferenceOr::Item(s.clone())));
-            if typed {
+            if !is_annotation_only(extra) {
                 let value = self.type_of(Src::of(extra), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
                 fields.push(Field {
                     rust_name: names.claim("additional_properties"),
