@@ -529,6 +529,10 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A map with string keys.
     Map(Box<TypeRef>),
+    /// The items of a list or the values of a map whose schema allows
+    /// `null` (`Option<T>`); a field's own nullability is
+    /// [`Field::nullable`].
+    Nullable(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -536,7 +540,7 @@ impl TypeRef {
     /// values of a map, however nested.
     pub fn holds(&self, other: &TypeRef) -> bool {
         match self {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.holds(other),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.holds(other),
             _ => self == other,
         }
     }
@@ -546,8 +550,16 @@ impl TypeRef {
     pub fn named(&self) -> Option<&str> {
         match self {
             TypeRef::Named(n) => Some(n),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
             _ => None,
+        }
+    }
+
+    /// This type without a `Nullable` around it.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
         }
     }
 }

@@ -94,6 +94,7 @@ fn rust_type(krate: &str, ty: &TypeRef) -> Option<String> {
         TypeRef::Named(n) => format!("{krate}::types::{n}"),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type(krate, item)?),
         TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type(krate, value)?),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(krate, inner)?),
     })
 }
 

@@ -60,6 +60,7 @@ pub fn kind_phrase(ty: &crate::ir::TypeRef) -> String {
         TypeRef::Named(n) => format!("a `{}`", n.trim_start_matches("r#")),
         TypeRef::Array(item) => format!("a list of {}", plural(item)),
         TypeRef::Map(value) => format!("a map from names to {}", plural(value)),
+        TypeRef::Nullable(inner) => format!("{} or null", kind_phrase(inner)),
     }
 }
 
@@ -78,6 +79,7 @@ fn plural(ty: &crate::ir::TypeRef) -> String {
         TypeRef::Named(n) => format!("`{}` values", n.trim_start_matches("r#")),
         TypeRef::Array(_) => "lists".into(),
         TypeRef::Map(_) => "maps".into(),
+        TypeRef::Nullable(inner) => format!("{} or nulls", plural(inner)),
     }
 }
 

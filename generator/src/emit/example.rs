@@ -136,6 +136,10 @@ impl<'a> Values<'a> {
                 quote!(vec![#item])
             }
             TypeRef::Named(name) => self.named(name, into, depth),
+            TypeRef::Nullable(inner) => {
+                let inner = self.of(inner, example, placeholder, false, depth);
+                quote!(Some(#inner))
+            }
         }
     }
 

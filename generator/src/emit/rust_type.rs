@@ -109,6 +109,10 @@ impl Uses {
                 let value = self.ty(value);
                 quote!(BTreeMap<String, #value>)
             }
+            TypeRef::Nullable(inner) => {
+                let inner = self.ty(inner);
+                quote!(Option<#inner>)
+            }
         }
     }
 

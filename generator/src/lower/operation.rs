@@ -243,6 +243,7 @@ impl<'a> Lowerer<'a> {
             None => format!("{pointer}/schema"),
         };
         let ty = self.shared_type(component.map(|c| format!("parameters/{c}")), Src::of(schema), &schema_pointer, &hint);
+        let ty = without_null_elements(ty);
         let is_object = match &ty {
             TypeRef::Map(_) | TypeRef::JsonObject => true,
             TypeRef::Named(n) => matches!(self.types.get(n).map(|t| &t.kind), Some(crate::ir::TypeKind::Struct { .. })),
@@ -429,7 +430,7 @@ impl<'a> Lowerer<'a> {
             let property_pointer = format!("{schema_pointer}/properties/{}", escape_token(name));
             let ty = match self.binary_shape(property, &property_pointer) {
                 Some(ty) => ty,
-                None => self.type_of(Src::of_boxed(property), &property_pointer, &format!("{op_type}{}", camel(name))),
+                None => without_null_elements(self.type_of(Src::of_boxed(property), &property_pointer, &format!("{op_type}{}", camel(name)))),
             };
             let data = match property {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
@@ -613,6 +614,17 @@ impl<'a> Lowerer<'a> {
             }
             None => self.type_of(src, pointer, hint),
         }
+    }
+}
+
+/// A parameter's or a form part's type with the `null` taken out of its
+/// items or values: no parameter style and no part spells a `null` item,
+/// so the value is sent without it.
+fn without_null_elements(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Array(item) => TypeRef::Array(Box::new(item.non_null().clone())),
+        TypeRef::Map(value) => TypeRef::Map(Box::new(value.non_null().clone())),
+        other => other,
     }
 }
 

@@ -254,7 +254,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Shape::Type(TypeRef::Bool),
             SchemaKind::Type(Type::Array(a)) => {
                 let item = match &a.items {
-                    Some(items) => self.type_of(Src::of_boxed(items), &format!("{pointer}/items"), &format!("{name}Item")),
+                    Some(items) => self.element_of(Src::of_boxed(items), &format!("{pointer}/items"), &format!("{name}Item")),
                     None => TypeRef::Json,
                 };
                 Shape::Type(TypeRef::Array(Box::new(item)))
@@ -307,7 +307,7 @@ impl<'a> Lowerer<'a> {
         if properties.is_empty() {
             return Shape::Type(match additional {
                 Some(AdditionalProperties::Schema(s)) => {
-                    let value = self.type_of(Src::of(s), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
+                    let value = self.element_of(Src::of(s), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
                     TypeRef::Map(Box::new(value))
                 }
                 _ => TypeRef::JsonObject,
@@ -362,7 +362,7 @@ impl<'a> Lowerer<'a> {
         if let Some(AdditionalProperties::Schema(extra)) = additional {
             let extra = extra.as_ref();
             if !is_annotation_only(extra) {
-                let value = self.type_of(Src::of(extra), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
+                let value = self.element_of(Src::of(extra), &format!("{pointer}/additionalProperties"), &format!("{name}Value"));
                 fields.push(Field {
                     rust_name: names.claim("additional_properties"),
                     api_name: "additionalProperties".into(),
@@ -388,6 +388,22 @@ impl<'a> Lowerer<'a> {
             }
         }
         Shape::Struct(fields)
+    }
+
+    /// The type of a list's items or a map's values: `Option` of it when
+    /// their schema allows `null`, so that a `null` among them decodes
+    /// (JSON takes `null` already).
+    fn element_of(&mut self, src: Src<'_>, pointer: &str, hint: &str) -> TypeRef {
+        let ty = self.type_of(src, pointer, hint);
+        let nullable = match src {
+            Src::Inline(s) => s.schema_data.nullable,
+            Src::Ref(reference) => self.ref_nullable(reference),
+        };
+        if nullable && ty != TypeRef::Json {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
     }
 
     /// Whether a `$ref` leads to a schema that allows `null`, through
@@ -606,6 +622,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Bytes | TypeRef::Upload => "Bytes".into(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+        TypeRef::Nullable(inner) => format!("Optional{}", variant_name(inner)),
     }
 }
 
