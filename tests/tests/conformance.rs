@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use apigen_tests::conformance::{check_all, draw, openapi3_specs, Report};
+use apigen_tests::requests::CLIENT_FAULTS;
 
 /// Instances drawn per schema.
 const INSTANCES: usize = 30;
@@ -32,14 +33,16 @@ fn known(failure: &serde_json::Value) -> Option<&'static str> {
 }
 
 fn summary(name: &str, report: &Report) -> String {
+    let passed = report.requests.iter().filter(|o| o.cause.is_none()).count();
     format!(
-        "{name}: {} schema(s), {} instance(s), {} failure(s) {:?}, {} not drawn, {} loss warning(s)",
+        "{name}: {} schema(s), {} instance(s), {} failure(s) {:?}, {} not drawn, {} loss warning(s); {passed} of {} request(s) passed Prism",
         report.schemas,
         report.instances,
         report.failures.len(),
         report.by_kind(),
         report.skipped.len(),
-        report.losses
+        report.losses,
+        report.requests.len()
     )
 }
 
@@ -49,7 +52,7 @@ fn summary(name: &str, report: &Report) -> String {
 fn problems(specs: &[PathBuf], scratch: &str) -> Vec<String> {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join(scratch);
     let mut problems = Vec::new();
-    for (spec, result) in check_all(specs, &workspace, INSTANCES) {
+    for (spec, result) in check_all(specs, &workspace, INSTANCES, true) {
         let name = spec.file_name().unwrap().to_string_lossy().into_owned();
         match result {
             Err(e) => problems.push(format!("{name}: {e}")),
@@ -69,6 +72,13 @@ fn problems(specs: &[PathBuf], scratch: &str) -> Vec<String> {
                 for f in unknown.iter().take(5) {
                     let text: String = f.to_string().chars().take(1_000).collect();
                     problems.push(format!("{name}: {text}"));
+                }
+                for o in &report.requests {
+                    let Some(cause) = o.cause else { continue };
+                    println!("  request {}: {cause}: {}", o.operation, o.detail.chars().take(400).collect::<String>());
+                    if CLIENT_FAULTS.contains(&cause) {
+                        problems.push(format!("{name}: {}: {cause}: {}", o.operation, o.detail));
+                    }
                 }
             }
         }

@@ -246,26 +246,39 @@ pub fn run(workspace_root: &Path, options: &CorpusOptions) -> Result<()> {
 /// true when any spec fails it.
 fn conformance(specs: &[PathBuf], modules: &Path, out: &Path) -> Result<bool> {
     let started = Instant::now();
-    let results = apigen_tests::conformance::check_all(specs, &out.join("conformance"), 30);
+    let results = apigen_tests::conformance::check_all(specs, &out.join("conformance"), 30, true);
     let mut table = String::from(
-        "| Spec | Schemas | Instances | Failures (by kind) | Schemas failing | Not drawn | Loss warnings |\n| --- | ---: | ---: | --- | ---: | ---: | ---: |\n",
+        "| Spec | Schemas | Instances | Failures (by kind) | Schemas failing | Not drawn | Loss warnings | Requests passing Prism |\n| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n",
     );
+    // Every request that did not pass, by cause, for `requests.md`.
+    let mut by_cause: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    let (mut operations, mut passed) = (0, 0);
     let (mut schemas, mut failing, mut instances, mut failures, mut skipped, mut losses, mut unchecked) = (0, 0, 0, 0, 0, 0, 0);
     for (spec, result) in &results {
         let name = spec.strip_prefix(modules).unwrap_or(spec).display().to_string();
         match result {
             Ok(r) => {
                 let kinds: Vec<String> = r.by_kind().iter().map(|(k, n)| format!("{n} {k}")).collect();
+                let ok = r.requests.iter().filter(|o| o.cause.is_none()).count();
                 writeln!(
                     table,
-                    "| {name} | {} | {} | {} | {} | {} | {} |",
-                    r.schemas,
+                    "| {name} | {} | {} | {} | {} | {} | {} | {ok} of {} |",
+                    if r.schemas_total > r.schemas { format!("{} of {}", r.schemas, r.schemas_total) } else { r.schemas.to_string() },
                     r.instances,
                     if kinds.is_empty() { "0".to_string() } else { kinds.join(", ") },
                     r.failed_schemas().len(),
                     r.skipped.len(),
-                    r.losses
+                    r.losses,
+                    r.requests.len()
                 )?;
+                operations += r.requests.len();
+                passed += ok;
+                for o in &r.requests {
+                    if let Some(cause) = o.cause {
+                        let detail: String = o.detail.chars().take(600).collect();
+                        by_cause.entry(cause).or_default().push(format!("- {name} `{}`: {detail}", o.operation));
+                    }
+                }
                 schemas += r.schemas;
                 failing += r.failed_schemas().len();
                 instances += r.instances;
@@ -287,10 +300,23 @@ fn conformance(specs: &[PathBuf], modules: &Path, out: &Path) -> Result<bool> {
         100.0 * (schemas - failing) as f64 / schemas.max(1) as f64,
         started.elapsed().as_secs_f64()
     )?;
+    let counts: Vec<String> = by_cause.iter().map(|(cause, list)| format!("{} {cause}", list.len())).collect();
+    writeln!(
+        table,
+        "\n{operations} operations called against Prism: {passed} passed ({:.1}%); {}.",
+        100.0 * passed as f64 / operations.max(1) as f64,
+        if counts.is_empty() { "none failed".to_string() } else { counts.join(", ") }
+    )?;
+    let mut listing = String::from("# Requests that did not pass Prism, by cause\n");
+    for (cause, list) in &by_cause {
+        writeln!(listing, "\n## {cause} ({})\n\n{}", list.len(), list.join("\n"))?;
+    }
+    std::fs::write(out.join("requests.md"), &listing)?;
     std::fs::write(out.join("conformance.md"), &table)?;
     println!("{table}");
-    println!("table written to {}", out.join("conformance.md").display());
-    Ok(failures > 0 || unchecked > 0)
+    println!("tables written to {} and {}", out.join("conformance.md").display(), out.join("requests.md").display());
+    let client_faults = by_cause.keys().any(|c| apigen_tests::requests::CLIENT_FAULTS.contains(c));
+    Ok(failures > 0 || unchecked > 0 || client_faults)
 }
 
 /// What a refusal is about, with the spec's own names taken out, so that

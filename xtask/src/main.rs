@@ -70,8 +70,10 @@ enum Task {
         #[arg(long)]
         skip_github: bool,
         /// Also check that every drawn spec's types hold what its schemas
-        /// allow: instances drawn by hypothesis-jsonschema, decoded and
-        /// encoded again (target/corpus/conformance.md).
+        /// allow (instances drawn by hypothesis-jsonschema, decoded and
+        /// encoded again: target/corpus/conformance.md), and call each
+        /// operation with values the spec allows against Prism serving the
+        /// spec (target/corpus/requests.md).
         #[arg(long)]
         conformance: bool,
     },
