@@ -230,7 +230,9 @@ pub async fn run(url: &str, input: serde_json::Map<String, Value>) -> serde_json
     for (id, values) in &input {{
         let values = &values;
         // Prism answers 5xx only when it cannot make up a reply (a media
-        // type without a schema, say): then the spec's example is asked for.
+        // type without a schema, say), and some replies it makes up break
+        // the spec: then the static reply is asked for (the spec's example,
+        // or the simplest value of the schema).
         let mut result = Value::Null;
         for attempt in 0..2 {{
             violations.1.store(attempt == 1, std::sync::atomic::Ordering::Relaxed);
@@ -239,7 +241,8 @@ pub async fn run(url: &str, input: serde_json::Map<String, Value>) -> serde_json
             }};
             result["violations"] = json!(violations.0.lock().unwrap().take());
             result["static"] = json!(attempt == 1);
-            if result["status"].as_u64().is_none_or(|s| s < 500) {{
+            let broken = result["violations"].as_str().is_some_and(|v| v.contains("\"location\":[\"response\""));
+            if result["status"].as_u64().is_none_or(|s| s < 500) && !broken {{
                 break;
             }}
         }}
@@ -415,5 +418,42 @@ fn judge(call: &Call, reply: &Value) -> (Option<&'static str>, String) {
         // failure to make up a reply, even when it fits a documented error.
         Some(500..=599) => (Some(PRISM_FAILED), format!("{status:?}: {}", short(reply))),
         _ => (Some(OTHER), short(reply)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(path: &str) -> Call {
+        Call { id: 0, name: "op".into(), pointer: String::new(), media: None, path: path.into() }
+    }
+
+    fn prism_body(kind: &str, validation: Value) -> String {
+        json!({"type": format!("https://stoplight.io/prism/errors#{kind}"), "title": "t", "detail": "d", "validation": validation}).to_string()
+    }
+
+    #[test]
+    fn each_reply_gets_its_cause() {
+        let request_error = json!([{"location": ["query", "limit"], "severity": "Error", "message": "must be >= 1"}]);
+        let reply_error = json!([{"location": ["response", "body", "a"], "severity": "Error", "message": "must match pattern"}]);
+        let warning = json!([{"location": ["query", "old"], "severity": "Warning", "message": "deprecated"}]);
+        let cases: Vec<(&str, Value, Option<&str>)> = vec![
+            ("/a", json!({"status": 200}), None),
+            ("/a", json!({"status": 200, "violations": warning.to_string()}), None),
+            ("/a", json!({"refused": "Vec<i64> refused"}), Some(REFUSED_BY_CLIENT)),
+            ("/a", json!({"status": 422, "body": prism_body("UNPROCESSABLE_ENTITY", request_error.clone())}), Some(REFUSED_BY_PRISM)),
+            ("/a", json!({"status": 200, "violations": request_error.to_string()}), Some(REFUSED_BY_PRISM)),
+            ("/a", json!({"status": 200, "decode": "expected i64"}), Some(NOT_DECODED)),
+            ("/a", json!({"status": 200, "decode": "expected i64", "violations": reply_error.to_string()}), Some(PRISM_FAILED)),
+            ("/a", json!({"status": 200, "violations": reply_error.to_string()}), None),
+            ("/#X-Amz-Target=A", json!({"status": 404, "body": prism_body("NO_PATH_MATCHED_ERROR", Value::Null)}), Some(UNROUTABLE)),
+            ("/a", json!({"status": 404, "body": prism_body("NO_PATH_MATCHED_ERROR", Value::Null)}), Some(REFUSED_BY_PRISM)),
+            ("/a", json!({"status": 500, "body": "InternalServerError"}), Some(PRISM_FAILED)),
+            ("/a", json!({"status": 404, "body": "not found"}), Some(OTHER)),
+        ];
+        for (path, reply, want) in cases {
+            assert_eq!(judge(&call(path), &reply).0, want, "{reply}");
+        }
     }
 }
