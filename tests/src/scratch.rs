@@ -2,7 +2,8 @@
 //! way an application would.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 /// The folder of the workspace's runtime crate, for a generated crate's
 /// `apigen-runtime` dependency.
@@ -36,4 +37,22 @@ pub fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> Output {
 /// A command's output, for a failure message.
 pub fn text(output: &Output) -> String {
     format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// Runs `command` with `input` as JSON on its stdin and reads the JSON it
+/// writes; `what` names it in an error. The programs and scripts it runs
+/// read all their input before writing.
+pub fn json_through(mut command: Command, what: &str, input: &serde_json::Value) -> Result<serde_json::Value, String> {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    child.stdin.take().expect("piped").write_all(input.to_string().as_bytes()).map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("{what} failed:\n{}", text(&out)));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("{what} wrote no JSON: {e}"))
 }

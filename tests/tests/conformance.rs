@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use apigen_tests::conformance::{check_all, draw, openapi3_specs, Report};
-use apigen_tests::requests::CLIENT_FAULTS;
+use apigen_tests::requests::FAILING;
 
 /// Instances drawn per schema.
 const INSTANCES: usize = 30;
@@ -76,7 +76,7 @@ fn problems(specs: &[PathBuf], scratch: &str) -> Vec<String> {
                 for o in &report.requests {
                     let Some(cause) = o.cause else { continue };
                     println!("  request {}: {cause}: {}", o.operation, o.detail.chars().take(400).collect::<String>());
-                    if CLIENT_FAULTS.contains(&cause) {
+                    if FAILING.contains(&cause) {
                         problems.push(format!("{name}: {}: {cause}: {}", o.operation, o.detail));
                     }
                 }
